@@ -1,0 +1,1 @@
+"""Adapters: map foreign record shapes (provider usage objects, OTel spans, gateway logs) onto the raw contract."""

@@ -1,0 +1,40 @@
+"""Where things live. Every path has an environment variable and a default under the project folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path
+    warehouse_dir: Path
+    landing_dir: Path
+
+    @property
+    def build_db(self) -> Path:
+        return self.warehouse_dir / "build.duckdb"
+
+    @property
+    def serve_db(self) -> Path:
+        return self.warehouse_dir / "serve.duckdb"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.warehouse_dir / ".run.lock"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.warehouse_dir / "dbt_target"
+
+
+def from_env(landing: str | os.PathLike[str] | None = None, warehouse: str | os.PathLike[str] | None = None) -> Settings:
+    """Settings from arguments, then SYNAPSCALE_* environment variables, then defaults."""
+    project = Path(os.environ.get("SYNAPSCALE_PROJECT_DIR", PROJECT_DIR)).resolve()
+    warehouse_dir = Path(warehouse or os.environ.get("SYNAPSCALE_WAREHOUSE", project / "warehouse")).resolve()
+    landing_dir = Path(landing or os.environ.get("SYNAPSCALE_LANDING", project / "landing")).resolve()
+    return Settings(project_dir=project, warehouse_dir=warehouse_dir, landing_dir=landing_dir)

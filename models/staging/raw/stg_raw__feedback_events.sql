@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('raw', 'feedback_events') }}
+),
+
+renamed as (
+    select
+        feedback_id,
+        message_id,
+        user_id,
+        lower(trim(kind)) as kind,
+        trim(value) as feedback_value,
+        comment,
+        coalesce(lower(trim(source)), 'user') as feedback_source,
+        created_at::timestamptz as created_at,
+        load_id,
+        source_file,
+        source_line,
+        ingested_at::timestamptz as ingested_at
+    from source
+)
+
+select * from renamed
