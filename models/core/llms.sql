@@ -1,7 +1,7 @@
 with
 
 catalog as (
-    select * from {{ ref('llms') }}
+    select * from {{ ref('llm_catalog') }}
 ),
 
 final as (

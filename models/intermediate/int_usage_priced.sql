@@ -7,7 +7,7 @@ usage as (
 ),
 
 llms as (
-    select * from {{ ref('llms') }}
+    select * from {{ ref('llm_catalog') }}
 ),
 
 final as (
