@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from ingest import settings as settings_module
 from ingest.errors import UserError
@@ -53,9 +54,16 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from None
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Argument errors as one line (what is wrong and where to look), exit code 2, nothing touched."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="synapscale", description="SynapScale Analytics warehouse.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = OneLineParser(prog="synapscale", description="SynapScale Analytics warehouse.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
 
     run = commands.add_parser("run", help="ingest new landing files, dbt build, publish the serve database")
     run.add_argument("--landing", type=_existing_dir, help="landing folder (default: $SYNAPSCALE_LANDING or ./landing)")
@@ -81,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True, help="output folder")
 
     prices = commands.add_parser("prices", help="price catalog tools")
-    price_commands = prices.add_subparsers(dest="prices_command", required=True, metavar="PRICES_COMMAND")
+    price_commands = prices.add_subparsers(
+        dest="prices_command", required=True, metavar="PRICES_COMMAND", parser_class=OneLineParser
+    )
     litellm = price_commands.add_parser("import-litellm", help="import a LiteLLM price catalog into the seeds")
     litellm.add_argument("file", type=_existing_path, metavar="FILE")
     litellm.add_argument("--effective-from", type=_date, default=None, help="date the imported prices apply from")

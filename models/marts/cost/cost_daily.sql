@@ -1,32 +1,39 @@
 with
 
-usage as (
-    select * from {{ ref('usage_logs') }}
+hourly as (
+    select * from {{ ref('cost_hourly') }}
 ),
 
 daily as (
     select
-        occurred_at::date as usage_date,
+        (usage_hour at time zone 'UTC')::date as usage_date,
         workspace_id,
-        coalesce(llm_id, 'unresolved:' || model_raw) as model,
+        model,
         provider,
-        count(*) as calls,
-        count(*) filter (where status = 'error') as error_calls,
+        sum(calls) as calls,
+        sum(error_calls) as error_calls,
         count(distinct user_id) as active_users,
         sum(input_tokens) as input_tokens,
         sum(output_tokens) as output_tokens,
+        sum(uncached_input_tokens) as uncached_input_tokens,
         sum(cache_read_tokens) as cache_read_tokens,
         sum(cache_write_tokens) as cache_write_tokens,
+        sum(visible_output_tokens) as visible_output_tokens,
         sum(reasoning_tokens) as reasoning_tokens,
-        coalesce(sum(cost_usd), 0)::decimal(38, 18) as cost_usd,
-        count(*) filter (where cost_status = 'unpriced') as unpriced_calls
-    from usage
+        sum(uncached_input_cost_usd)::decimal(38, 18) as uncached_input_cost_usd,
+        sum(cache_read_cost_usd)::decimal(38, 18) as cache_read_cost_usd,
+        sum(cache_write_cost_usd)::decimal(38, 18) as cache_write_cost_usd,
+        sum(visible_output_cost_usd)::decimal(38, 18) as visible_output_cost_usd,
+        sum(reasoning_cost_usd)::decimal(38, 18) as reasoning_cost_usd,
+        sum(cost_usd)::decimal(38, 18) as cost_usd,
+        sum(unpriced_calls) as unpriced_calls
+    from hourly
     group by all
 ),
 
 final as (
     select
-        md5(usage_date::varchar || '|' || workspace_id || '|' || model || '|' || provider) as cost_daily_id,
+        md5(concat_ws('|', usage_date::varchar, workspace_id, model, provider)) as cost_daily_id,
         *
     from daily
 )

@@ -1,0 +1,155 @@
+"""`synapscale run` end to end: ingest → dbt build → publish, from a small landing fixture.
+
+Every expected figure is worked out by hand from public list prices in force in January 2025 (USD per 1M
+tokens), not read back from the SQL.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import PROJECT_DIR, Published, synapscale
+
+EXPECTED_COST = {
+    # gpt-4o-mini: 800k uncached × 0.15 + 200k cache read × 0.075 + 500k output × 0.60
+    "evt-0001": (Decimal("0.435"), "computed"),
+    # claude-3-haiku (dated name resolves): 2M × 0.25 + 1M × 1.25
+    "evt-0002": (Decimal("1.75"), "computed"),
+    # gpt-4o after the October 2024 cut: 1M × 2.50 + 200k × 10
+    "evt-0003": (Decimal("4.50"), "computed"),
+    # the provider's own figure wins over the computed one
+    "evt-0004": (Decimal("1.25"), "provider_reported"),
+    # unknown model: no cost, never 0
+    "evt-0005": (None, "unpriced"),
+    # gemini-1.5-flash, prompt above 128k: the long-context tier prices the whole call: 200k × 0.15 + 10k × 0.60
+    "evt-0006": (Decimal("0.036"), "computed"),
+    # a failed call still billed for its prompt: 100k × 0.15
+    "evt-0007": (Decimal("0.015"), "computed"),
+}
+# evt-0002 happened at 22:30 in São Paulo (UTC-3) on 2025-01-10, which is 01:30 UTC on 2025-01-11.
+EXPECTED_DAILY = {
+    date(2025, 1, 10): Decimal("0.435"),
+    date(2025, 1, 11): Decimal("1.75") + Decimal("4.50") + Decimal("1.25"),
+    date(2025, 1, 12): Decimal("0.036") + Decimal("0.015"),
+}
+
+
+def read(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_run_publishes_every_call_priced_as_worked_out_by_hand(published: Published) -> None:
+    rows = read(published.serve_db, "select event_id, cost_usd, cost_status from core.usage_logs order by event_id")
+    assert {event_id: (cost, status) for event_id, cost, status in rows} == EXPECTED_COST
+
+
+def test_daily_spend_mart_sums_calls_by_utc_day(published: Published) -> None:
+    rows = read(published.serve_db, "select usage_date, sum(cost_usd) from marts.cost_daily group by 1 order by 1")
+    assert dict(rows) == EXPECTED_DAILY
+    by_model = dict(
+        read(published.serve_db, "select model, sum(calls) from marts.cost_daily group by 1 order by 1")
+    )
+    assert by_model == {
+        "claude-3-haiku": 1,
+        "gemini-1.5-flash": 1,
+        "gpt-4o": 2,
+        "gpt-4o-mini": 2,
+        "unresolved:mystery-model-x": 1,
+    }
+
+
+def test_run_reports_its_steps(published: Published) -> None:
+    out = published.first_run.stdout
+    assert "[1/3] ingest" in out and "[2/3] dbt build" in out and "[3/3] publish" in out
+    assert "published" in out
+
+
+def test_second_run_ingests_nothing_and_publishes_identical_numbers(published: Published, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(published.warehouse, warehouse)
+    snapshot = "select * from marts.cost_daily order by cost_daily_id"
+    before = read(warehouse / "serve.duckdb", snapshot)
+
+    again = synapscale("run", "--landing", str(published.landing), "--warehouse", str(warehouse))
+
+    assert again.returncode == 0, again.stderr
+    with duckdb.connect(str(warehouse / "build.duckdb"), read_only=True) as con:
+        assert con.sql("select count(*) from raw.usage_events").fetchone()[0] == len(EXPECTED_COST)
+    assert read(warehouse / "serve.duckdb", snapshot) == before
+
+
+def copy_project(destination: Path) -> Path:
+    """A throw-away copy of the dbt project, to break on purpose."""
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy2(PROJECT_DIR / name, destination / name)
+    for folder in ("models", "seeds", "macros", "tests/dbt"):
+        shutil.copytree(PROJECT_DIR / folder, destination / folder)
+    return destination
+
+
+def test_failing_build_publishes_nothing_and_names_the_step(published: Published, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "tests" / "dbt" / "assert_this_always_fails.sql").write_text("select 1 as offending_row\n")
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(published.warehouse, warehouse)
+    serve_before = digest(warehouse / "serve.duckdb")
+
+    result = synapscale(
+        "run",
+        "--landing",
+        str(published.landing),
+        "--warehouse",
+        str(warehouse),
+        env={"SYNAPSCALE_PROJECT_DIR": str(project)},
+    )
+
+    assert result.returncode == 1
+    assert "dbt build failed" in result.stderr
+    assert "assert_this_always_fails" in result.stderr
+    assert digest(warehouse / "serve.duckdb") == serve_before
+    assert not list(warehouse.glob(".serve.duckdb.*.tmp"))
+
+
+def test_wrong_arguments_fail_fast_with_one_line_and_touch_nothing(tmp_path: Path) -> None:
+    warehouse = tmp_path / "never-created"
+    cases = [
+        ("run", "--landing", "/no/such/dir", "--warehouse", str(warehouse)),
+        ("run", "--warehouse", str(warehouse), "--no-such-flag"),
+        ("generate", "--events", "0", "--out", str(warehouse)),
+        ("ingest", "/no/such/file.jsonl", "--warehouse", str(warehouse)),
+        ("prices", "import-litellm", "/no/such/catalog.json"),
+    ]
+    for args in cases:
+        result = synapscale(*args)
+        assert result.returncode == 2, args
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("synapscale"), (args, result.stderr)
+    assert not warehouse.exists()
+
+
+def test_a_second_run_while_one_holds_the_lock_is_refused(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    with open(warehouse / ".run.lock", "w") as held:
+        held.write("4242")
+        held.flush()
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = synapscale("run", "--landing", str(landing), "--warehouse", str(warehouse))
+    assert result.returncode == 2
+    assert "another synapscale run is in progress" in result.stderr
+    assert not (warehouse / "build.duckdb").exists()
