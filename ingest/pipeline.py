@@ -84,6 +84,8 @@ def run_dbt(
         str(target_dir),
         "--log-path",
         str(log_dir),
+        # A stale partial-parse cache after models are renamed fails the build; a full parse costs ~2 s.
+        "--no-partial-parse",
     ]
     if vars_:
         command += ["--vars", json.dumps(vars_)]

@@ -28,7 +28,7 @@ def test_overview_shows_hand_computed_totals(app: AppTest) -> None:
     assert shown["Total spend"] == "$7.99"
     assert shown["Calls"] == "7"
     assert shown["Active users"] == "3"
-    assert any("1 calls have no price" in warning.value for warning in at.warning)
+    assert any("1 call has no price" in warning.value for warning in at.warning)
 
 
 def test_overview_filters_by_workspace(app: AppTest) -> None:

@@ -58,9 +58,7 @@ def test_run_publishes_every_call_priced_as_worked_out_by_hand(published: Publis
 def test_daily_spend_mart_sums_calls_by_utc_day(published: Published) -> None:
     rows = read(published.serve_db, "select usage_date, sum(cost_usd) from marts.cost_daily group by 1 order by 1")
     assert dict(rows) == EXPECTED_DAILY
-    by_model = dict(
-        read(published.serve_db, "select model, sum(calls) from marts.cost_daily group by 1 order by 1")
-    )
+    by_model = dict(read(published.serve_db, "select model, sum(calls) from marts.cost_daily group by 1 order by 1"))
     assert by_model == {
         "claude-3-haiku": 1,
         "gemini-1.5-flash": 1,

@@ -20,10 +20,11 @@ if filters is not None:
     columns[1].metric("Calls", f"{calls:,}")
     columns[2].metric("Active users", f"{totals['active_users']:,}")
     columns[3].metric("Cost per 1k calls", f"${spend * 1000 / calls:,.2f}" if calls else "–")
-    if totals["unpriced_calls"]:
+    unpriced = totals["unpriced_calls"]
+    if unpriced:
         st.warning(
-            f"{totals['unpriced_calls']:,} calls have no price (unknown model or no price in force); "
-            "their cost is not in the total."
+            f"{unpriced:,} {'call has' if unpriced == 1 else 'calls have'} no price (unknown model or no price "
+            "in force); their cost is not in the total."
         )
 
     by_day = data.spend_by_day(path, filters)
