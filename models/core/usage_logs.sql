@@ -1,7 +1,46 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+-- Incremental by load time, not event time: a run takes every raw row ingested at or after the newest
+-- ingested_at already here whose event_id is not here yet, so late events (any occurred_at) are picked up.
+-- The first-ingested version of an event_id wins, exactly as a full refresh would choose it.
 with
 
 priced as (
     select * from {{ ref('int_usage_priced') }}
+),
+
+{% if is_incremental() %}
+already_loaded as (
+    select
+        event_id,
+        ingested_at
+    from {{ this }}
+),
+
+{% endif %}
+new_rows as (
+    select priced.*
+    from priced
+    {% if is_incremental() %}
+        left join already_loaded on priced.event_id = already_loaded.event_id
+        where
+            already_loaded.event_id is null
+            and priced.ingested_at >= (
+                select coalesce(max(already_loaded.ingested_at), '-infinity'::timestamptz) from already_loaded
+            )
+    {% endif %}
+),
+
+first_versions as (
+    select * from new_rows
+    qualify row_number() over (partition by event_id order by ingested_at, load_id, source_line) = 1
 ),
 
 final as (
@@ -45,7 +84,7 @@ final as (
         tags,
         load_id,
         ingested_at
-    from priced
+    from first_versions
 )
 
 select * from final
