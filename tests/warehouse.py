@@ -61,8 +61,12 @@ def insert_raw(
     ingested_at: str | datetime,
     load_id: str | None = None,
 ) -> int:
-    """Append rows (a polars frame or row dicts; missing contract columns become NULL; timestamps may be
-    RFC 3339 strings; metadata a JSON string) to raw.<table>, stamped with one load: load_id, source_file, source_line (1-based) and ingested_at. Returns rows added."""
+    """Append rows to raw.<table> as one load and return how many were added.
+
+    rows: a polars frame or row dicts; contract columns not given become NULL; timestamps may be RFC 3339
+    strings and metadata a JSON string. Each row is stamped with load_id, source_file, source_line (1-based)
+    and the given ingested_at, as the ingest loader would.
+    """
     record_type = _RECORD_TYPES_BY_TABLE[table]
     frame = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(list(rows), infer_schema_length=None)
     if frame.is_empty():
@@ -75,9 +79,9 @@ def insert_raw(
         + f" as {name}"
         for name, sql_type in record_type.columns.items()
     )
-    staged = frame.with_row_index("source_line", offset=1)  # noqa: F841 (read by DuckDB's replacement scan)
     with duckdb.connect(str(db)) as con:
         con.execute("set TimeZone = 'UTC'")
+        con.register("staged", frame.with_row_index("source_line", offset=1))
         con.execute(
             f"insert into {contract.RAW_SCHEMA}.{table} ({', '.join(columns)}, load_id, source_file, "
             f"source_line, ingested_at) "

@@ -27,31 +27,32 @@ credits as (
     select * from {{ ref('int_billing_credits') }}
 ),
 
-{% if is_incremental() %}
 already_billed as (
-    select
-        billing_event_id,
-        event_id
-    from {{ this }}
+    {% if is_incremental() %}
+        select
+            billing_event_id,
+            event_id
+        from {{ this }}
+    {% else %}
+        select
+            null::varchar as billing_event_id,
+            null::varchar as event_id
+        where false
+    {% endif %}
 ),
 
-{% endif %}
 new_charges as (
     select charges.*
     from charges
-    {% if is_incremental() %}
-        left join already_billed on charges.event_id = already_billed.event_id
-        where already_billed.event_id is null
-    {% endif %}
+    left join already_billed on charges.event_id = already_billed.event_id
+    where already_billed.event_id is null
 ),
 
 new_credits as (
     select credits.*
     from credits
-    {% if is_incremental() %}
-        left join already_billed on 'credit:' || credits.credit_id = already_billed.billing_event_id
-        where already_billed.billing_event_id is null
-    {% endif %}
+    left join already_billed on 'credit:' || credits.credit_id = already_billed.billing_event_id
+    where already_billed.billing_event_id is null
 ),
 
 usage_charges as (

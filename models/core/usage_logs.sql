@@ -16,26 +16,29 @@ priced as (
     select * from {{ ref('int_usage_priced') }}
 ),
 
-{% if is_incremental() %}
 already_loaded as (
-    select
-        event_id,
-        ingested_at
-    from {{ this }}
+    {% if is_incremental() %}
+        select
+            event_id,
+            ingested_at
+        from {{ this }}
+    {% else %}
+        select
+            null::varchar as event_id,
+            null::timestamptz as ingested_at
+        where false
+    {% endif %}
 ),
 
-{% endif %}
 new_rows as (
     select priced.*
     from priced
-    {% if is_incremental() %}
-        left join already_loaded on priced.event_id = already_loaded.event_id
-        where
-            already_loaded.event_id is null
-            and priced.ingested_at >= (
-                select coalesce(max(already_loaded.ingested_at), '-infinity'::timestamptz) from already_loaded
-            )
-    {% endif %}
+    left join already_loaded on priced.event_id = already_loaded.event_id
+    where
+        already_loaded.event_id is null
+        and priced.ingested_at >= (
+            select coalesce(max(loaded.ingested_at), '-infinity'::timestamptz) from already_loaded as loaded
+        )
 ),
 
 first_versions as (

@@ -36,7 +36,8 @@ known_users as (
     union
     select user_id from user_snapshots
     union
-    select user_id from feedback where user_id is not null
+    select user_id from feedback
+    where user_id is not null
 ),
 
 final as (

@@ -27,7 +27,8 @@ known_workspaces as (
     union
     select workspace_id from workspace_snapshots
     union
-    select workspace_id from user_snapshots where workspace_id is not null
+    select workspace_id from user_snapshots
+    where workspace_id is not null
 ),
 
 final as (
