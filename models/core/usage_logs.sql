@@ -1,7 +1,49 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+-- Incremental by load time, not event time: a run takes every raw row ingested at or after the newest
+-- ingested_at already here whose event_id is not here yet, so late events (any occurred_at) are picked up.
+-- The first-ingested version of an event_id wins, exactly as a full refresh would choose it.
 with
 
 priced as (
     select * from {{ ref('int_usage_priced') }}
+),
+
+already_loaded as (
+    {% if is_incremental() %}
+        select
+            event_id,
+            ingested_at
+        from {{ this }}
+    {% else %}
+        select
+            null::varchar as event_id,
+            null::timestamptz as ingested_at
+        where false
+    {% endif %}
+),
+
+new_rows as (
+    select priced.*
+    from priced
+    left join already_loaded on priced.event_id = already_loaded.event_id
+    where
+        already_loaded.event_id is null
+        and priced.ingested_at >= (
+            select coalesce(max(loaded.ingested_at), '-infinity'::timestamptz) from already_loaded as loaded
+        )
+),
+
+first_versions as (
+    select * from new_rows
+    qualify row_number() over (partition by event_id order by ingested_at, load_id, source_line) = 1
 ),
 
 final as (
@@ -45,7 +87,7 @@ final as (
         tags,
         load_id,
         ingested_at
-    from priced
+    from first_versions
 )
 
 select * from final

@@ -1,0 +1,10 @@
+{#- The last closed billing period as a SQL date literal (first day of the month), or null when nothing is closed.
+    Set with --vars '{closed_billing_period: "2025-02-01"}': that month and every earlier one are closed. -#}
+{% macro closed_billing_period() -%}
+    {%- set period = var('closed_billing_period', none) -%}
+    {%- if period is none or (period | string | trim) in ('', 'none', 'None', 'null') -%}
+        null::date
+    {%- else -%}
+        date_trunc('month', '{{ period | string | trim }}'::date)::date
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,53 @@
+with
+
+usage as (
+    select * from {{ ref('usage_logs') }}
+),
+
+conversation_calls as (
+    select * from usage
+    where conversation_id is not null
+),
+
+first_calls as (
+    select
+        conversation_id,
+        workspace_id,
+        user_id
+    from conversation_calls
+    qualify row_number() over (partition by conversation_id order by occurred_at, event_id) = 1
+),
+
+activity as (
+    select
+        conversation_id,
+        min(occurred_at) as started_at,
+        max(occurred_at) as last_call_at,
+        count(*) as calls,
+        count(distinct message_id) as messages,
+        count(distinct coalesce(llm_id, 'unresolved:' || model_raw)) as models,
+        sum(input_tokens + output_tokens) as total_tokens,
+        sum(cost_usd) as cost_usd,
+        count(*) filter (where cost_status = 'unpriced') as unpriced_calls
+    from conversation_calls
+    group by conversation_id
+),
+
+final as (
+    select
+        activity.conversation_id::varchar as conversation_id,
+        first_calls.workspace_id::varchar as workspace_id,
+        first_calls.user_id::varchar as user_id,
+        activity.started_at::timestamptz as started_at,
+        activity.last_call_at::timestamptz as last_call_at,
+        activity.calls::bigint as calls,
+        activity.messages::bigint as messages,
+        activity.models::bigint as models,
+        activity.total_tokens::bigint as total_tokens,
+        coalesce(activity.cost_usd, 0)::decimal(38, 18) as cost_usd,
+        activity.unpriced_calls::bigint as unpriced_calls
+    from activity
+    inner join first_calls on activity.conversation_id = first_calls.conversation_id
+)
+
+select * from final

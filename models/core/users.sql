@@ -1,0 +1,59 @@
+with
+
+usage as (
+    select * from {{ ref('usage_logs') }}
+),
+
+user_snapshots as (
+    select * from {{ ref('int_users_snapshot_latest') }}
+),
+
+feedback as (
+    select * from {{ ref('int_feedback_latest') }}
+),
+
+latest_calls as (
+    -- the workspace of the user's most recent call, for users without a snapshot
+    select
+        user_id,
+        workspace_id as latest_call_workspace_id
+    from usage
+    qualify row_number() over (partition by user_id order by occurred_at desc, event_id desc) = 1
+),
+
+usage_activity as (
+    select
+        user_id,
+        min(occurred_at) as first_call_at,
+        max(occurred_at) as last_call_at,
+        count(*) as calls
+    from usage
+    group by user_id
+),
+
+known_users as (
+    select user_id from usage_activity
+    union
+    select user_id from user_snapshots
+    union
+    select user_id from feedback
+    where user_id is not null
+),
+
+final as (
+    select
+        known_users.user_id::varchar as user_id,
+        coalesce(user_snapshots.workspace_id, latest_calls.latest_call_workspace_id)::varchar as workspace_id,
+        user_snapshots.display_name::varchar as display_name,
+        user_snapshots.created_at::timestamptz as created_at,
+        usage_activity.first_call_at::timestamptz as first_call_at,
+        usage_activity.last_call_at::timestamptz as last_call_at,
+        coalesce(usage_activity.calls, 0)::bigint as calls,
+        (user_snapshots.user_id is not null) as has_snapshot
+    from known_users
+    left join user_snapshots on known_users.user_id = user_snapshots.user_id
+    left join usage_activity on known_users.user_id = usage_activity.user_id
+    left join latest_calls on known_users.user_id = latest_calls.user_id
+)
+
+select * from final

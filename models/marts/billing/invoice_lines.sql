@@ -1,0 +1,39 @@
+-- Invoice lines: workspace x billing period x model x event type, unrounded sums (DECIMAL(38,18)).
+-- Rounding to cents happens once, on the invoice (marts.invoices), never per line.
+with
+
+billing_events as (
+    select * from {{ ref('billing_events') }}
+),
+
+lines as (
+    select
+        workspace_id,
+        billing_period,
+        coalesce(model, 'none') as model,
+        event_type,
+        count(*) as billing_events,
+        min(service_period) as first_service_period,
+        max(service_period) as last_service_period,
+        sum(amount_usd) as amount_usd
+    from billing_events
+    group by workspace_id, billing_period, coalesce(model, 'none'), event_type
+),
+
+final as (
+    select
+        md5(workspace_id || '|' || billing_period::varchar || '|' || model || '|' || event_type) as invoice_line_id,
+        md5(workspace_id || '|' || billing_period::varchar) as invoice_id,
+        workspace_id,
+        billing_period,
+        model,
+        event_type,
+        billing_events::bigint as billing_events,
+        first_service_period,
+        last_service_period,
+        amount_usd::decimal(38, 18) as amount_usd,
+        coalesce(billing_period <= {{ closed_billing_period() }}, false) as is_period_closed
+    from lines
+)
+
+select * from final
