@@ -88,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--format", choices=("jsonl", "parquet"), default="parquet")
     generate.add_argument("--out", type=Path, required=True, help="output folder")
 
+    billing = commands.add_parser("billing", help="billing periods")
+    billing_commands = billing.add_subparsers(
+        dest="billing_command", required=True, metavar="BILLING_COMMAND", parser_class=OneLineParser
+    )
+    close = billing_commands.add_parser("close", help="close a billing month (and every earlier one)")
+    close.add_argument("period", metavar="YYYY-MM")
+    close.add_argument("--warehouse", type=Path, help="warehouse folder")
+    status = billing_commands.add_parser("status", help="print the last closed billing month")
+    status.add_argument("--warehouse", type=Path, help="warehouse folder")
+
     prices = commands.add_parser("prices", help="price catalog tools")
     price_commands = prices.add_subparsers(
         dest="prices_command", required=True, metavar="PRICES_COMMAND", parser_class=OneLineParser
@@ -127,6 +137,21 @@ def dispatch(args: argparse.Namespace) -> int:
             file_format=args.format,
         )
         write_dataset(config, args.out)
+        return 0
+    if args.command == "billing":
+        from ingest import billing
+        from ingest.pipeline import run_lock
+
+        cfg = settings_module.from_env(warehouse=args.warehouse)
+        if args.billing_command == "close":
+            period = billing.parse_period(args.period)
+            with run_lock(cfg.lock_file):
+                billing.close_period(cfg.build_db, period)
+            following = billing.next_month(period)
+            print(f"closed {period:%Y-%m}: from the next run, late usage for it is billed in {following:%Y-%m}")
+            return 0
+        latest = billing.closed_period(cfg.build_db)
+        print(f"last closed billing period: {latest:%Y-%m}" if latest else "no billing period is closed")
         return 0
     if args.command == "prices" and args.prices_command == "import-litellm":
         from ingest.prices import import_litellm

@@ -17,11 +17,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
+from ingest.billing import closed_period
 from ingest.errors import StepFailed, UserError
 from ingest.settings import Settings
 
@@ -158,6 +159,11 @@ def publish(build_db: Path, serve_db: Path, *, progress: Progress = print) -> Pa
     return serve_db
 
 
+def dbt_vars(closed: date | None) -> dict[str, object]:
+    """The vars every pipeline dbt run gets (the closed billing period comes from the build database)."""
+    return {"closed_billing_period": closed.isoformat()} if closed else {}
+
+
 def run(settings: Settings, *, full_refresh: bool = False, progress: Progress = print) -> int:
     """The main job. Returns 0 on success, 1 when a step failed (named in the message)."""
     from ingest.load import ingest_paths
@@ -173,7 +179,10 @@ def run(settings: Settings, *, full_refresh: bool = False, progress: Progress = 
                 raise StepFailed("ingest", "some files could not be read (see above); fix or remove them and re-run")
             progress("[2/3] dbt build")
             build_args = ["build", "--full-refresh"] if full_refresh else ["build"]
-            run_dbt(settings, build_args, progress=progress)
+            closed = closed_period(settings.build_db)
+            if closed is not None:
+                progress(f"  billing periods up to {closed:%Y-%m} are closed")
+            run_dbt(settings, build_args, vars_=dbt_vars(closed), progress=progress)
             progress(f"[3/3] publish → {settings.serve_db}")
             publish(settings.build_db, settings.serve_db, progress=progress)
         except StepFailed as failure:

@@ -20,9 +20,7 @@ INVOICE_SQL = (
     "select billing_period::varchar, usage_usd, adjustment_usd, total_usd, total_unrounded_usd,"
     " billing_events from marts.invoices where workspace_id = 'w1' order by billing_period"
 )
-JAN_29_SPEND_SQL = (
-    "select sum(cost_usd) from marts.cost_daily where workspace_id = 'w1' and usage_date = '2025-01-29'"
-)
+JAN_29_SPEND_SQL = "select sum(cost_usd) from marts.cost_daily where workspace_id = 'w1' and usage_date = '2025-01-29'"
 
 
 def call(event_id: str, occurred_at: str, cost: str, message: str) -> dict[str, Any]:
@@ -76,9 +74,7 @@ def test_late_usage_after_close_is_an_adjustment_and_closed_invoices_do_not_chan
     run_dbt(db, "build", vars=CLOSED)
 
     # it is in usage_logs, with its real time
-    assert query(
-        db, "select occurred_at::varchar, cost_usd from core.usage_logs where event_id = 'late'"
-    ) == [
+    assert query(db, "select occurred_at::varchar, cost_usd from core.usage_logs where event_id = 'late'") == [
         ("2025-01-29 12:00:00+00", Decimal("0.25")),
     ]
     # its day's spend is updated: 0.002 + 0.25

@@ -262,9 +262,7 @@ def test_feedback_latest_version_wins_and_values_are_normalised(full_build: Path
         ("f6", "m99", "category", "wrong answer", None, "wrong answer", True, None, 1),
     ]
     # m99 is known only from feedback: kept as a feedback-only message so the foreign key holds
-    assert query(full_build, "select message_id, calls from core.messages where is_feedback_only") == [
-        ("m99", 0)
-    ]
+    assert query(full_build, "select message_id, calls from core.messages where is_feedback_only") == [("m99", 0)]
 
 
 def test_tags_are_normalised_per_entity(full_build: Path) -> None:

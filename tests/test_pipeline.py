@@ -155,3 +155,38 @@ def test_a_second_run_while_one_holds_the_lock_is_refused(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert "another synapscale run is in progress" in result.stderr
     assert not (warehouse / "build.duckdb").exists()
+
+
+def test_closing_a_period_makes_late_usage_an_adjustment_in_the_next_month(
+    published: Published, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(published.warehouse, warehouse)
+    landing = tmp_path / "landing"
+    shutil.copytree(published.landing, landing)
+    invoices = "select workspace_id, billing_period, total_usd from marts.invoices order by all"
+    january_before = [row for row in read(warehouse / "serve.duckdb", invoices) if row[1] == date(2025, 1, 1)]
+
+    closed = synapscale("billing", "close", "2025-01", "--warehouse", str(warehouse))
+    assert closed.returncode == 0, closed.stderr
+    assert synapscale("billing", "status", "--warehouse", str(warehouse)).stdout.strip().endswith("2025-01")
+    # A call from 20 January lands after January was closed: gpt-4o-mini, 100k × 0.15 + 10k × 0.60 per 1M.
+    (landing / "late.jsonl").write_text(
+        '{"event_id": "evt-late", "occurred_at": "2025-01-20T10:00:00Z", "workspace_id": "ws-acme", '
+        '"user_id": "usr-ana", "provider": "openai", "model": "gpt-4o-mini", "input_tokens": 100000, '
+        '"output_tokens": 10000}\n'
+    )
+    result = synapscale("run", "--landing", str(landing), "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.stderr
+    assert "billing periods up to 2025-01 are closed" in result.stdout
+
+    serve = warehouse / "serve.duckdb"
+    assert read(
+        serve, "select event_type, billing_period, amount_usd from core.billing_events where event_id = 'evt-late'"
+    ) == [("adjustment", date(2025, 2, 1), Decimal("0.021"))]
+    assert [row for row in read(serve, invoices) if row[1] == date(2025, 1, 1)] == january_before
+    assert read(serve, "select sum(cost_usd) from marts.cost_daily where usage_date = '2025-01-20'") == [
+        (Decimal("0.021"),)
+    ]
+    refused = synapscale("billing", "close", "2024-12", "--warehouse", str(warehouse))
+    assert refused.returncode == 2 and "already closed" in refused.stderr

@@ -75,8 +75,7 @@ def insert_raw(
     load = load_id or f"test-{table}-{stamp.isoformat()}"
     columns = list(record_type.columns)
     select_list = ", ".join(
-        (f"cast(staged.{name} as {sql_type})" if name in frame.columns else f"cast(null as {sql_type})")
-        + f" as {name}"
+        (f"cast(staged.{name} as {sql_type})" if name in frame.columns else f"cast(null as {sql_type})") + f" as {name}"
         for name, sql_type in record_type.columns.items()
     )
     with duckdb.connect(str(db)) as con:
