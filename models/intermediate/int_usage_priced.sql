@@ -17,9 +17,7 @@ prices as (
 -- Ingest dedupes event_id already; keep the first landed copy should a re-sent event slip through.
 deduplicated as (
     select * from usage
-    qualify row_number() over (
-        partition by event_id order by ingested_at, load_id, source_line
-    ) = 1
+    qualify row_number() over (partition by event_id order by ingested_at, load_id, source_line) = 1
 ),
 
 resolved as (
@@ -63,36 +61,58 @@ price_matched as (
         prices.tier_cache_write_usd_per_1m
     from bucketed
     left join prices
-        on bucketed.llm_id = prices.llm_id
-        and bucketed.occurred_at >= prices.effective_from
-        and (prices.effective_to is null or bucketed.occurred_at < prices.effective_to)
+        on
+            bucketed.llm_id = prices.llm_id
+            and bucketed.occurred_at >= prices.effective_from
+            and (prices.effective_to is null or bucketed.occurred_at < prices.effective_to)
     -- overlapping rows are a seed error (tests/dbt/llm_prices_do_not_overlap.sql); never duplicate a call
     qualify row_number() over (partition by bucketed.event_id order by prices.effective_from desc) = 1
+),
+
+-- Why a computed cost cannot exist; NULL when it can.
+checked as (
+    select
+        *,
+        case
+            when llm_id is null then 'unknown_model'
+            when price_id is null then 'no_price_in_force'
+            when input_tokens is null or output_tokens is null then 'missing_token_counts'
+            when
+                uncached_input_tokens < 0 or visible_output_tokens < 0
+                or cache_read_tokens < 0 or cache_write_tokens < 0 or reasoning_tokens < 0
+                then 'invalid_token_counts'
+        end as computed_unpriced_reason
+    from price_matched
 ),
 
 -- A prompt strictly above the tier threshold prices the WHOLE call at the tier rates.
 tiered as (
     select
         *,
-        coalesce(tier_threshold_tokens is not null and input_tokens > tier_threshold_tokens, false)
-            as is_long_context_tier
-    from price_matched
+        coalesce(
+            computed_unpriced_reason is null and input_tokens > tier_threshold_tokens, false
+        ) as is_long_context_tier
+    from checked
 ),
 
+-- Rates applied to each bucket (NULL when the call cannot be computed, so every bucket cost is NULL too).
 rated as (
     select
         *,
         case
+            when computed_unpriced_reason is not null then null
             when is_long_context_tier then coalesce(tier_input_usd_per_1m, input_usd_per_1m)
             else input_usd_per_1m
         end as applied_input_usd_per_1m,
         case
+            when computed_unpriced_reason is not null then null
             when is_long_context_tier then coalesce(tier_output_usd_per_1m, output_usd_per_1m)
             else output_usd_per_1m
         end as applied_output_usd_per_1m
     from tiered
 ),
 
+-- Fallbacks: missing cache rates -> the input rate, missing reasoning rate -> the output rate.
 rated_buckets as (
     select
         *,
@@ -111,40 +131,15 @@ rated_buckets as (
     from rated
 ),
 
--- Why a computed cost cannot exist; NULL when it can.
-checked as (
-    select
-        *,
-        case
-            when llm_id is null then 'unknown_model'
-            when price_id is null then 'no_price_in_force'
-            when input_tokens is null or output_tokens is null then 'missing_token_counts'
-            when uncached_input_tokens < 0 or visible_output_tokens < 0
-                or cache_read_tokens < 0 or cache_write_tokens < 0 or reasoning_tokens < 0
-                then 'invalid_token_counts'
-        end as computed_unpriced_reason
-    from rated_buckets
-),
-
 costed as (
     select
         *,
-        case when computed_unpriced_reason is null then
-            {{ bucket_cost_usd('uncached_input_tokens', 'applied_input_usd_per_1m') }}
-        end as uncached_input_cost_usd,
-        case when computed_unpriced_reason is null then
-            {{ bucket_cost_usd('cache_read_tokens', 'applied_cache_read_usd_per_1m') }}
-        end as cache_read_cost_usd,
-        case when computed_unpriced_reason is null then
-            {{ bucket_cost_usd('cache_write_tokens', 'applied_cache_write_usd_per_1m') }}
-        end as cache_write_cost_usd,
-        case when computed_unpriced_reason is null then
-            {{ bucket_cost_usd('visible_output_tokens', 'applied_output_usd_per_1m') }}
-        end as visible_output_cost_usd,
-        case when computed_unpriced_reason is null then
-            {{ bucket_cost_usd('reasoning_tokens', 'applied_reasoning_usd_per_1m') }}
-        end as reasoning_cost_usd
-    from checked
+        {{ bucket_cost_usd('uncached_input_tokens', 'applied_input_usd_per_1m') }} as uncached_input_cost_usd,
+        {{ bucket_cost_usd('cache_read_tokens', 'applied_cache_read_usd_per_1m') }} as cache_read_cost_usd,
+        {{ bucket_cost_usd('cache_write_tokens', 'applied_cache_write_usd_per_1m') }} as cache_write_cost_usd,
+        {{ bucket_cost_usd('visible_output_tokens', 'applied_output_usd_per_1m') }} as visible_output_cost_usd,
+        {{ bucket_cost_usd('reasoning_tokens', 'applied_reasoning_usd_per_1m') }} as reasoning_cost_usd
+    from rated_buckets
 ),
 
 totalled as (

@@ -11,10 +11,11 @@ overlapping_rows as (
         later.price_id as later_price_id
     from prices as earlier
     inner join prices as later
-        on earlier.llm_id = later.llm_id
-        and earlier.price_id <> later.price_id
-        and earlier.effective_from <= later.effective_from
-        and (earlier.effective_to is null or earlier.effective_to > later.effective_from)
+        on
+            earlier.llm_id = later.llm_id
+            and earlier.price_id <> later.price_id
+            and earlier.effective_from <= later.effective_from
+            and (earlier.effective_to is null or earlier.effective_to > later.effective_from)
 ),
 
 empty_periods as (
