@@ -167,3 +167,15 @@ def test_bad_inputs_are_user_errors(seeds: Path, tmp_path: Path) -> None:
 )
 def test_name_normalisation_mirrors_the_sql_macros(raw: str, forms: tuple[str, str]) -> None:
     assert model_name_forms(raw)[1:] == forms
+
+
+def test_a_second_import_the_same_day_corrects_the_row_in_place(seeds: Path, tmp_path: Path) -> None:
+    import_litellm(LITELLM_FIXTURE, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
+    catalog = json.loads(LITELLM_FIXTURE.read_text())
+    catalog["o3-mini"]["output_cost_per_token"] = 4.5e-06
+    fixed = tmp_path / "fixed.json"
+    fixed.write_text(json.dumps(catalog))
+    report = import_litellm(fixed, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
+    assert report.corrected_prices == ["o3-mini"]
+    (row,) = _prices(seeds, "o3-mini")
+    assert (row["price_id"], row["output_usd_per_1m"]) == ("o3-mini@2026-12-01", "4.5")
