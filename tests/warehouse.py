@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -145,3 +146,61 @@ def query(db: Path, sql: str, params: Sequence[Any] | None = None) -> list[tuple
 def _parse_ts(text: str) -> datetime:
     stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+# --- one-call warehouse build (cost engine tests; reusable) ---------------------------------------------------
+# The parts of the project dbt needs; copy_project() copies them so a test may change seeds without touching
+# the repository.
+DBT_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+
+
+def copy_project(destination: Path, project_dir: Path = PROJECT_DIR) -> Path:
+    """A private copy of the dbt project (config, models, macros, seeds, singular tests) under destination."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in DBT_PROJECT_PARTS:
+        source, target = project_dir / part, destination / part
+        if source.is_dir():
+            shutil.copytree(source, target)
+        elif source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def build_warehouse(
+    tmp_dir: Path,
+    raw_rows_by_table: Mapping[str, pl.DataFrame | Sequence[Mapping[str, Any]]],
+    extra_dbt_args: Sequence[str] = (),
+    *,
+    project_dir: Path = PROJECT_DIR,
+    ingested_at: str | datetime = "2030-01-01T00:00:00Z",
+) -> Path:
+    """Create tmp_dir/build.duckdb (raw contract + the given rows, one load per table), run `dbt build` as a
+    subprocess with --target-path/--log-path inside tmp_dir, and return the database path.
+
+    raw_rows_by_table maps a raw table (usage_events, feedback_events, workspaces, users) to its rows;
+    project_dir lets a test build a modified copy of the project (see copy_project). Raises DbtError.
+    """
+    tmp_dir = Path(tmp_dir)
+    db = create_raw(tmp_dir / "build.duckdb")
+    for table, rows in raw_rows_by_table.items():
+        insert_raw(db, table, rows, ingested_at=ingested_at)
+    args = [
+        str(DBT),
+        "build",
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(tmp_dir / "target"),
+        "--log-path",
+        str(tmp_dir / "logs"),
+        *extra_dbt_args,
+    ]
+    env = {**os.environ, "SYNAPSCALE_BUILD_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=project_dir, check=False)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-60:])
+        raise DbtError(f"dbt build failed (exit {result.returncode}) on {db}:\n{tail}")
+    return db
