@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import PROJECT_DIR, Published, synapscale
+from tests.conftest import Published, synapscale
+from tests.warehouse import copy_project
 
 EXPECTED_COST = {
     # gpt-4o-mini: 800k uncached × 0.15 + 200k cache read × 0.075 + 500k output × 0.60
@@ -86,18 +87,6 @@ def test_second_run_ingests_nothing_and_publishes_identical_numbers(published: P
     assert "0 loaded" in again.stdout or "already loaded" in again.stdout, again.stdout
     assert read(warehouse / "build.duckdb", "select count(*) from raw.usage_events") == [(len(EXPECTED_COST),)]
     assert read(warehouse / "serve.duckdb", snapshot) == before
-
-
-def copy_project(destination: Path) -> Path:
-    """A throw-away copy of the dbt project, to break on purpose."""
-    destination.mkdir(parents=True)
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy2(PROJECT_DIR / name, destination / name)
-    for folder in ("models", "seeds", "macros", "tests/dbt"):
-        if not (PROJECT_DIR / folder).exists():
-            continue
-        shutil.copytree(PROJECT_DIR / folder, destination / folder)
-    return destination
 
 
 def test_failing_build_publishes_nothing_and_names_the_step(published: Published, tmp_path: Path) -> None:
