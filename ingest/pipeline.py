@@ -87,6 +87,7 @@ def run_dbt(
         str(log_dir),
         # A stale partial-parse cache after models are renamed fails the build; a full parse costs ~2 s.
         "--no-partial-parse",
+        "--no-use-colors",
     ]
     if vars_:
         command += ["--vars", json.dumps(vars_)]
