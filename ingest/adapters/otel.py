@@ -1,0 +1,118 @@
+"""OpenTelemetry GenAI spans exported as OTLP JSON (`{"resourceSpans": [{"resource": {"attributes": [...]},
+"scopeSpans": [{"spans": [...]}]}]}`), one export request per line (JSONL) or one per `.json` file.
+
+One record = one GenAI span: a span with a `gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.system` or
+`gen_ai.usage.input_tokens` attribute; other spans (HTTP, DB, ...) are not LLM calls and are not records.
+Attribute values are read from stringValue / intValue / doubleValue / boolValue (first element of arrayValue for
+lists). Span attributes win over resource attributes.
+
+event_id = `synapscale.event.id` if set, else `<traceId>:<spanId>`; occurred_at = startTimeUnixNano;
+latency_ms = (end − start) / 1e6; workspace_id = `synapscale.workspace.id`; user_id = `user.id`, else
+`enduser.id`, else `synapscale.user.id`; provider = `gen_ai.provider.name`, else the older `gen_ai.system`
+(az.ai.openai → azure, aws.bedrock → bedrock, gcp.* → google); model = `gen_ai.response.model`, else
+`gen_ai.request.model`; operation = `gen_ai.operation.name`; conversation_id = `gen_ai.conversation.id`;
+message_id = `gen_ai.response.id`; input/output = `gen_ai.usage.input_tokens` / `gen_ai.usage.output_tokens`
+(inclusive by the semantic conventions); cache read / write = `gen_ai.usage.cache_read.input_tokens` /
+`gen_ai.usage.cache_creation.input_tokens`; reasoning = `gen_ai.usage.reasoning.output_tokens`; status code 2
+(ERROR) → error with `error.type`; finish_reason = first of `gen_ai.response.finish_reasons`;
+is_streaming = `gen_ai.request.stream`... or absent. The raw record kept for quarantine is the span's JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.adapters import Adapter
+
+_ATTRS = (
+    "map_from_entries(list_transform(coalesce(json_extract({src}, '$[*]'), []), a -> struct_pack("
+    "k := a ->> 'key', v := coalesce(a -> 'value' ->> 'stringValue', a -> 'value' ->> 'intValue', "
+    "a -> 'value' ->> 'doubleValue', a -> 'value' ->> 'boolValue', "
+    "a -> 'value' -> 'arrayValue' -> 'values' -> 0 ->> 'stringValue'))))"
+)
+
+
+def _attr(key: str) -> str:
+    return f"coalesce(attrs['{key}'], res_attrs['{key}'])"
+
+
+def _sql(path: Path) -> str:
+    nanos_to_text = (
+        "coalesce(strftime(make_timestamp(try_cast(start_nanos as bigint) // 1000), '%Y-%m-%dT%H:%M:%S.%fZ'), "
+        "start_nanos)"
+    )
+    provider = _attr("gen_ai.provider.name") + ", " + _attr("gen_ai.system")
+    return f"""
+with parsed as (
+    select _line, _raw, case when starts_with(ltrim(_raw), '{{') and json_valid(_raw) then _raw::json end as doc
+    from _src
+),
+resources as (
+    select _line, unnest(coalesce(json_extract(doc, '$.resourceSpans[*]'), [])) as r
+    from parsed where doc is not null
+),
+spans as (
+    select _line, json_extract(r, '$.resource.attributes') as res_json,
+        unnest(coalesce(json_extract(r, '$.scopeSpans[*].spans[*]'), [])) as s
+    from resources
+),
+flat as (
+    select _line, s::varchar as _raw,
+        {_ATTRS.format(src="res_json")} as res_attrs,
+        {_ATTRS.format(src="json_extract(s, '$.attributes')")} as attrs,
+        s ->> 'traceId' as trace_id, s ->> 'spanId' as span_id,
+        s ->> 'startTimeUnixNano' as start_nanos, s ->> 'endTimeUnixNano' as end_nanos,
+        s -> 'status' ->> 'code' as status_code
+    from spans
+),
+genai as (
+    select * from flat
+    where attrs['gen_ai.operation.name'] is not null or attrs['gen_ai.provider.name'] is not null
+        or attrs['gen_ai.system'] is not null or attrs['gen_ai.usage.input_tokens'] is not null
+)
+select _line, _raw, true as _unparseable, {", ".join("null::varchar as " + c for c in _USAGE_COLUMNS)}
+from parsed where doc is null
+union all by name
+select _line, _raw, false as _unparseable,
+    coalesce({_attr("synapscale.event.id")}, trace_id || ':' || span_id) as event_id,
+    {nanos_to_text} as occurred_at,
+    {_attr("synapscale.workspace.id")} as workspace_id,
+    coalesce({_attr("user.id")}, {_attr("enduser.id")}, {_attr("synapscale.user.id")}) as user_id,
+    {_attr("gen_ai.conversation.id")} as conversation_id,
+    {_attr("gen_ai.response.id")} as message_id,
+    case coalesce({provider})
+        when 'az.ai.openai' then 'azure' when 'azure.ai.openai' then 'azure' when 'aws.bedrock' then 'bedrock'
+        when 'gcp.gemini' then 'google' when 'gcp.vertex_ai' then 'google' when 'gcp.gen_ai' then 'google'
+        else coalesce({provider}) end as provider,
+    coalesce({_attr("gen_ai.response.model")}, {_attr("gen_ai.request.model")}) as model,
+    {_attr("gen_ai.operation.name")} as operation,
+    {_attr("gen_ai.usage.input_tokens")} as input_tokens,
+    {_attr("gen_ai.usage.output_tokens")} as output_tokens,
+    coalesce({_attr("gen_ai.usage.cache_read.input_tokens")}, '0') as cache_read_input_tokens,
+    coalesce({_attr("gen_ai.usage.cache_creation.input_tokens")}, '0') as cache_creation_input_tokens,
+    coalesce({_attr("gen_ai.usage.reasoning.output_tokens")}, '0') as reasoning_output_tokens,
+    (try_cast(end_nanos as bigint) - try_cast(start_nanos as bigint)) / 1e6 as latency_ms,
+    null::double as time_to_first_token_ms,
+    case when status_code in ('2', 'STATUS_CODE_ERROR') then 'error' else 'success' end as status,
+    {_attr("error.type")} as error_type,
+    {_attr("gen_ai.response.finish_reasons")} as finish_reason,
+    {_attr("gen_ai.request.stream")} as is_streaming,
+    null::varchar as provider_cost_usd,
+    null::varchar[] as tags,
+    null::json as metadata
+from genai
+"""
+
+
+_USAGE_COLUMNS = (
+    "event_id occurred_at workspace_id user_id conversation_id message_id provider model operation input_tokens "
+    "output_tokens cache_read_input_tokens cache_creation_input_tokens reasoning_output_tokens latency_ms "
+    "time_to_first_token_ms status error_type finish_reason is_streaming provider_cost_usd tags metadata"
+).split()
+
+ADAPTER = Adapter(
+    name="otel",
+    record_type="usage",
+    description="OpenTelemetry GenAI spans in OTLP JSON (resourceSpans/scopeSpans/spans, gen_ai.* attributes)",
+    custom_sql=_sql,
+)

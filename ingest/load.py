@@ -1,0 +1,271 @@
+"""Landing files → schema `raw` of the build database, one transaction per file.
+
+Per file: hash → skip if the same content was loaded before → read (readers.py) → detect adapter and record
+type (detect.py) → map (adapters/) → validate (validate.py) → dedupe usage events by event_id (within the file
+and against raw.usage_events) → append records, quarantine rows and the manifest row → commit. A crash before the
+commit leaves nothing of the file behind; the re-run loads it exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingest import detect, manifest, readers, validate
+from ingest.adapters import registry
+from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType, all_ddl
+from ingest.errors import UserError
+
+# Test hook: when set to a file path, the loader writes that file once a file's records are inserted, then sleeps
+# inside the open transaction, so a test can SIGKILL it at a known point (tests/test_ingest_atomicity.py).
+PAUSE_HOOK_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_MARKER"
+
+
+@dataclass
+class FileResult:
+    """What happened to one landing file."""
+
+    file: str
+    record_type: str | None = None
+    adapter: str | None = None
+    read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    skipped_already_loaded: bool = False
+    error: str | None = None
+    load_id: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    """Per-file results and totals; `ok` is False when a file could not be processed at all."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.loaded for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(f.quarantined for f in self.files)
+
+    @property
+    def skipped_files(self) -> int:
+        return sum(f.skipped_already_loaded for f in self.files)
+
+    @property
+    def failed_files(self) -> int:
+        return sum(f.error is not None for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed_files == 0
+
+    def by_file(self, name: str) -> FileResult:
+        """The result of the file whose name (or path) ends with `name`."""
+        for result in self.files:
+            if result.file.endswith(name):
+                return result
+        raise KeyError(name)
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the build database with every raw table present and the session in UTC."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as error:
+        raise UserError(
+            f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client holding it?"
+        ) from None
+    con.execute("set TimeZone = 'UTC'").fetchall()
+    for statement in all_ddl():
+        con.execute(statement).fetchall()
+    return con
+
+
+def landing_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus every supported file under named folders (recursive, hidden ones skipped)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and readers.file_format(p) is not None
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_paths(
+    db_path: Path,
+    paths: list[Path],
+    adapter: str | None = None,
+    progress: Callable[[str], None] = print,
+) -> IngestReport:
+    """Load landing files (or folders, recursively) into `db_path`; see the module docstring."""
+    adapters = registry()
+    if adapter is not None and adapter not in adapters:
+        raise UserError(f"unknown adapter {adapter!r}; choose one of {', '.join(adapters)}")
+    report = IngestReport()
+    con = connect(Path(db_path))
+    try:
+        for path in landing_files(Path(p) for p in paths):
+            result = _ingest_file(con, path, adapter)
+            report.files.append(result)
+            progress(_describe(result))
+    finally:
+        con.close()
+    progress(
+        f"total: {len(report.files)} files ({report.skipped_files} already loaded, {report.failed_files} failed): "
+        f"read {report.read}, loaded {report.loaded}, duplicates skipped {report.duplicates}, "
+        f"quarantined {report.quarantined}"
+    )
+    return report
+
+
+def _describe(result: FileResult) -> str:
+    if result.error is not None:
+        return f"{result.file}: FAILED: {result.error}"
+    if result.skipped_already_loaded:
+        return f"{result.file}: already loaded (load {result.load_id}), skipped"
+    return (
+        f"{result.file}: {result.record_type} via {result.adapter}: read {result.read}, loaded {result.loaded}, "
+        f"duplicates skipped {result.duplicates}, quarantined {result.quarantined} ({result.seconds:.2f}s)"
+    )
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str | None) -> FileResult:
+    result = FileResult(file=str(path))
+    started = time.perf_counter()
+    try:
+        if readers.file_format(path) is None:
+            raise UserError(f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz")
+        digest = manifest.content_hash(path)
+        previous = manifest.already_loaded(con, digest)
+        if previous is not None:
+            result.skipped_already_loaded = True
+            result.load_id = previous
+            return result
+        con.execute("begin transaction").fetchall()
+        try:
+            _load_in_transaction(con, path, digest, forced_adapter, result)
+            con.execute("commit").fetchall()
+        except BaseException:
+            con.execute("rollback").fetchall()
+            raise
+    except UserError as error:
+        result.error = str(error)
+    except duckdb.Error as error:
+        result.error = f"{path}: database error while loading ({error}); the file was not loaded, fix it and re-run"
+    finally:
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _load_in_transaction(
+    con: duckdb.DuckDBPyConnection, path: Path, digest: str, forced_adapter: str | None, result: FileResult
+) -> None:
+    adapters = registry()
+    started_at = datetime.now(UTC)
+    load_id = str(uuid.uuid4())
+    source = readers.read_source(con, path)
+    record_type_of = {name: a.record_type for name, a in adapters.items()}
+    adapter_name, record_type_name = detect.detect(con, source, forced_adapter, record_type_of)
+    record_type = RECORD_TYPES[record_type_name]
+    result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, load_id
+    select = adapters[adapter_name].select_sql(path, record_type, source.columns, source.is_json)
+    con.execute(f"create or replace temp view _mapped as {select}").fetchall()
+    validate.check(con, record_type, started_at.isoformat())
+    _mark_duplicates(con, record_type)
+    counts = con.execute(
+        "select count(*), count(*) filter (where _reason_code is not null), count(*) filter (where _duplicate) "
+        "from _final"
+    ).fetchall()[0]
+    rejected = con.execute("select count(*) from _rejects").fetchall()[0][0]
+    result.read = counts[0] + rejected
+    result.quarantined = counts[1] + rejected
+    result.duplicates = counts[2]
+    result.loaded = result.read - result.quarantined - result.duplicates
+    ingested_at = datetime.now(UTC)
+    columns = ", ".join(record_type.columns)
+    typed = ", ".join(validate.typed_name(name) for name in record_type.columns)
+    con.execute(
+        f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, ingested_at) "
+        f"select {typed}, ?, ?, _line, ? from _final where _reason_code is null and not _duplicate order by _line",
+        [load_id, str(path), ingested_at],
+    ).fetchall()
+    raw_record = validate.raw_record_sql(record_type, set(source.columns) | set(record_type.columns))
+    con.execute(
+        f"insert into {RAW_SCHEMA}.quarantine select ?, ?, _line, ?, {raw_record}, _reason_code, _reason_message, ? "
+        "from _final where _reason_code is not null",
+        [load_id, str(path), record_type.name, ingested_at],
+    ).fetchall()
+    con.execute(
+        f"insert into {RAW_SCHEMA}.quarantine select ?, ?, _line, ?, _raw, reason_code, reason_message, ? "
+        "from _rejects",
+        [load_id, str(path), record_type.name, ingested_at],
+    ).fetchall()
+    manifest.record(
+        con,
+        manifest.ManifestRow(
+            load_id=load_id,
+            source_file=str(path),
+            content_hash=digest,
+            record_type=record_type.name,
+            adapter=adapter_name,
+            records_read=result.read,
+            records_loaded=result.loaded,
+            duplicates_skipped=result.duplicates,
+            records_quarantined=result.quarantined,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+        ),
+    )
+    marker = os.environ.get(PAUSE_HOOK_ENV)
+    if marker:
+        Path(marker).write_text(load_id)
+        time.sleep(600)
+
+
+def _mark_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
+    """`_final` = `_checked` + `_duplicate`. Only usage events dedupe (by event_id: the first valid occurrence in
+    the file wins unless raw.usage_events already has it); feedback versions and snapshots are all kept."""
+    if record_type.name != "usage":
+        con.execute("create or replace temp table _final as select *, false as _duplicate from _checked").fetchall()
+        return
+    key = validate.typed_name(record_type.key)
+    con.execute(
+        f"""
+        create or replace temp table _final as
+        select c.*, (c._reason_code is null and (
+            row_number() over (partition by c._reason_code is null, c.{key} order by c._line) > 1
+            or e.event_id is not null)) as _duplicate
+        from _checked c
+        left join (select distinct event_id from {RAW_SCHEMA}.usage_events) e on e.event_id = c.{key}
+        """
+    ).fetchall()
