@@ -74,12 +74,16 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
         _read_csv(con, path)
     else:
         con.execute(
-            "create or replace temp view _src as select file_row_number + 1 as _line, "
-            "null::varchar as _raw, * exclude (file_row_number) from read_parquet(?, file_row_number = true)",
-            [str(path)],
+            "create or replace temp view _src as select file_row_number + 1 as _line, null::varchar as _raw, "
+            f"* exclude (file_row_number) from read_parquet({sql_string(path)}, file_row_number = true)"
         ).fetchall()
     columns = {row[0]: row[1] for row in con.execute("describe _src").fetchall()}
     return SourceInfo(path=path, file_format=fmt, columns=columns)
+
+
+def sql_string(path: Path) -> str:
+    """A path as a SQL string literal (views cannot take prepared parameters); quotes are doubled."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -152,6 +156,8 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, whole_file: bool) ->
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Every column as text; unparseable rows go to `_rejects` with DuckDB's own line number."""
+    con.execute("drop table if exists reject_errors").fetchall()
+    con.execute("drop table if exists reject_scans").fetchall()
     try:
         con.execute(
             "create or replace temp table _csv as select row_number() over () as _ord, * from "
