@@ -153,7 +153,8 @@ def check(con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_
         if _is_text(source_type):
             limit = MAX_METADATA_BYTES if name == "metadata" else MAX_FIELD_BYTES
             too_large[name] = f'strlen("{name}"::varchar) > {limit}'
-    missing = {name: f"(t__{name} is null or t__{name}::varchar = '')" for name in record_type.required}
+    # Missing = absent in the input (a present but unconvertible value is wrong_type / bad_timestamp instead).
+    missing = {name: f"(\"{name}\" is null or trim(\"{name}\"::varchar) = '')" for name in record_type.required}
     timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
     bad_ts = {name: f'("{name}" is not null and t__{name} is null)' for name in timestamps}
     absurd_ts = {

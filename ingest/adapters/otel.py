@@ -25,7 +25,7 @@ from pathlib import Path
 from ingest.adapters import Adapter
 
 _ATTRS = (
-    "map_from_entries(list_transform(coalesce(json_extract({src}, '$[*]'), []), a -> struct_pack("
+    "map_from_entries(list_transform(coalesce(json_extract({src}, '$[*]'), []), lambda a: struct_pack("
     "k := a ->> 'key', v := coalesce(a -> 'value' ->> 'stringValue', a -> 'value' ->> 'intValue', "
     "a -> 'value' ->> 'doubleValue', a -> 'value' ->> 'boolValue', "
     "a -> 'value' -> 'arrayValue' -> 'values' -> 0 ->> 'stringValue'))))"
