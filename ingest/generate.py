@@ -440,31 +440,56 @@ def _usage(
     )
     noise = rng.lognormal(0.0, 0.15, (count, days))
     cells = workspaces["_weight"].to_numpy()[:, None] * growth * weekly[None, :] * active * decline * noise
-    cell = rng.choice(count * days, size=n, p=(cells / cells.sum()).ravel())
-    workspace, day = cell // days, cell % days
+    # Conversations first (geometric length, mean ~3.3 messages), then their messages a minute or two apart.
+    lengths = rng.geometric(0.3, size=n)
+    conversations = int(np.searchsorted(np.cumsum(lengths), n)) + 1
+    lengths = lengths[:conversations]
+    lengths[-1] -= int(lengths.sum()) - n
+    cell = rng.choice(count * days, size=conversations, p=(cells / cells.sum()).ravel())
+    conv_workspace, conv_day = cell // days, cell % days
     # Daily cycle in each workspace's local time, expressed as UTC hours.
     offsets = workspaces["_utc_offset"].to_numpy()
     hour_weights = DAILY_CYCLE[(np.arange(24)[None, :] + offsets[:, None]) % 24]
-    hour = _sample_rows(rng, hour_weights, workspace)
-    occurred_us = (
-        (first_epoch_day + day).astype(np.int64) * 86_400_000_000
-        + hour.astype(np.int64) * 3_600_000_000
-        + rng.integers(0, 3_600_000_000, n)
+    conv_hour = _sample_rows(rng, hour_weights, conv_workspace)
+    conv_start = (
+        (first_epoch_day + conv_day).astype(np.int64) * 86_400_000_000
+        + conv_hour.astype(np.int64) * 3_600_000_000
+        + rng.integers(0, 3_600_000_000, conversations)
     )
-    order = np.argsort(occurred_us, kind="stable")
-    workspace, day, occurred_us = workspace[order], day[order], occurred_us[order]
     # Users: a few heavy users per workspace (power law over the workspace's users).
     users_per_workspace = np.bincount(
         users["workspace_id"].str.slice(3).cast(pl.Int64).to_numpy() - 1, minlength=count
     )
     first_user = np.concatenate([[0], np.cumsum(users_per_workspace)[:-1]])
-    user = first_user[workspace] + (users_per_workspace[workspace] * rng.random(n) ** 2.2).astype(np.int64)
-    # Model: a per-workspace mix over the catalog variants, a few unknown models, nothing before its release.
+    conv_user = first_user[conv_workspace] + (
+        users_per_workspace[conv_workspace] * rng.random(conversations) ** 2.2
+    ).astype(np.int64)
+    # Model: a per-workspace mix over the catalog variants; a conversation mostly stays on one model.
     table = _variant_table()
     known = len(VARIANTS)
     popularity = np.array([v.popularity for v in VARIANTS])
     mix = rng.dirichlet(popularity / popularity.sum() * 4.0, size=count)
-    variant = _sample_rows(rng, mix, workspace)
+    conv_variant = _sample_rows(rng, mix, conv_workspace)
+    conversation = np.repeat(np.arange(conversations), lengths)
+    gaps = rng.exponential(90_000_000, n).astype(np.int64)
+    cumulative = np.cumsum(gaps)
+    first_message = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    occurred_us = conv_start[conversation] + cumulative - cumulative[first_message][conversation]
+    workspace = conv_workspace[conversation]
+    user = conv_user[conversation]
+    switched = rng.random(n) < 0.1
+    variant = np.where(switched, _sample_rows(rng, mix, workspace), conv_variant[conversation])
+    order = np.argsort(occurred_us, kind="stable")
+    workspace, user, variant, conversation, occurred_us = (
+        workspace[order],
+        user[order],
+        variant[order],
+        conversation[order],
+        occurred_us[order],
+    )
+    last_us = ((config.last_day - date(1970, 1, 1)).days + 1) * 86_400_000_000 - 1
+    occurred_us = np.minimum(occurred_us, last_us)  # a conversation never runs past the last day
+    day = occurred_us // 86_400_000_000 - first_epoch_day
     unknown = rng.random(n) < UNKNOWN_SHARE
     variant = np.where(unknown, known + rng.integers(0, len(UNKNOWN_VARIANTS), n), variant)
     fallback = [v.raw_name for v in VARIANTS].index(FALLBACK_RAW_NAME)
@@ -515,14 +540,6 @@ def _usage(
     pico = input_tokens * price_in[inverse] + output_tokens * price_out[inverse]
     provider = table["provider"][variant]
     has_cost = (np.isin(provider, ["bedrock", "together_ai"]) | (rng.random(n) < 0.05)) & ~is_error
-    # Conversations: a user's calls less than 30 minutes apart, with some new topics, share a conversation.
-    by_user = np.lexsort((occurred_us, user))
-    new_conversation = np.ones(n, dtype=bool)
-    same_user = user[by_user][1:] == user[by_user][:-1]
-    close = (occurred_us[by_user][1:] - occurred_us[by_user][:-1]) < 30 * 60 * 1_000_000
-    new_conversation[1:] = ~(same_user & close) | (rng.random(n - 1) < 0.2)
-    conversation = np.empty(n, dtype=np.int64)
-    conversation[by_user] = np.cumsum(new_conversation)
     tagged = rng.random(n) < 0.25
     tag_index = rng.integers(0, len(TAG_SETS), n)
     with_metadata = rng.random(n) < 0.3
@@ -604,7 +621,7 @@ def _feedback(rng: np.random.Generator, usage: pl.DataFrame) -> pl.DataFrame:
             "created_at": created,
             "kind": kind,
             "value": value,
-            "comment": pl.Series(np.array(FEEDBACK_COMMENTS, dtype=object)[comment_index], dtype=pl.String),
+            "comment": pl.Series(list(FEEDBACK_COMMENTS), dtype=pl.String).gather(comment_index),
             "source": source,
         }
     )
@@ -632,7 +649,7 @@ def _corrupt_duplicate_late(
     """Add the `_file` each record lands in; apply the bad, duplicate and late rates."""
     n = usage.height
     usage = usage.drop("_quality").with_columns(
-        _file=pl.lit("usage_") + pl.col("occurred_at").dt.strftime("%Y-%m"), _day=pl.col("occurred_at").dt.date()
+        _file=pl.lit("usage_") + pl.col("occurred_at").dt.strftime("%Y-%m"), _day=pl.col("occurred_at").dt.date(), _bad=False
     )
     if config.bad_rate > 0:
         bad = rng.choice(n, int(round(n * config.bad_rate)), replace=False)
@@ -640,6 +657,7 @@ def _corrupt_duplicate_late(
         kind[bad] = np.arange(len(bad)) % 6
         k = pl.Series(kind)
         usage = usage.with_columns(
+            _bad=k >= 0,
             input_tokens=pl.when(k == 0).then(-pl.col("input_tokens")).otherwise(pl.col("input_tokens")),
             cache_read_input_tokens=pl.when(k == 1)
             .then(pl.col("input_tokens") + 10)
@@ -669,11 +687,11 @@ def _corrupt_duplicate_late(
     if config.duplicate_rate > 0:
         copies = rng.choice(n, int(round(n * config.duplicate_rate)), replace=True)
         shift = pl.Series(rng.integers(0, 20, len(copies)))
-        base = usage.sort("_order")
-        resent = base.gather(np.minimum(copies, base.height - 1)).with_columns(
+        base = usage.filter(~pl.col("_bad")).sort("_order")  # re-sent records are good ones: exact counts
+        resent = base.gather(copies % base.height).with_columns(
             _file=pl.lit("usage_")
             + (pl.col("_day") + pl.duration(days=shift)).dt.strftime("%Y-%m"),
             _order=pl.col("_order") + n,
         )
         usage = pl.concat([usage, resent])
-    return usage.drop("_day")
+    return usage.drop("_day", "_bad")

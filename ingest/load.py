@@ -23,9 +23,11 @@ from ingest.adapters import registry
 from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType, all_ddl
 from ingest.errors import UserError
 
-# Test hook: when set to a file path, the loader writes that file once a file's records are inserted, then sleeps
-# inside the open transaction, so a test can SIGKILL it at a known point (tests/test_ingest_atomicity.py).
+# Test hook: when set to a file path, the loader writes that file once a landing file's records, quarantine and
+# manifest rows are inserted, then sleeps inside the still-open transaction, so a test can SIGKILL it at a known
+# point (tests/test_ingest_atomicity.py). PAUSE_ONLY_ENV limits it to landing files whose name contains a text.
 PAUSE_HOOK_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_MARKER"
+PAUSE_ONLY_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_ONLY"
 
 
 @dataclass
@@ -247,7 +249,7 @@ def _load_in_transaction(
         ),
     )
     marker = os.environ.get(PAUSE_HOOK_ENV)
-    if marker:
+    if marker and os.environ.get(PAUSE_ONLY_ENV, "") in path.name:
         Path(marker).write_text(load_id)
         time.sleep(600)
 
