@@ -203,34 +203,29 @@ def _load_in_transaction(
     select = adapters[adapter_name].select_sql(path, record_type, source.columns, source.is_json)
     con.execute(f"create or replace temp view _mapped as {select}").fetchall()
     validate.check(con, record_type, started_at.isoformat())
-    _mark_duplicates(con, record_type)
+    _find_duplicates(con, record_type)
     counts = con.execute(
-        "select count(*), count(*) filter (where _reason_code is not null), count(*) filter (where _duplicate) "
-        "from _final"
+        "select count(*), count(*) filter (where _reason_code is not null), (select count(*) from _duplicates), "
+        "(select count(*) from _rejects) from _checked"
     ).fetchall()[0]
-    rejected = con.execute("select count(*) from _rejects").fetchall()[0][0]
-    result.read = counts[0] + rejected
-    result.quarantined = counts[1] + rejected
+    result.read = counts[0] + counts[3]
+    result.quarantined = counts[1] + counts[3]
     result.duplicates = counts[2]
     result.loaded = result.read - result.quarantined - result.duplicates
     ingested_at = datetime.now(UTC)
     columns = ", ".join(record_type.columns)
-    typed = ", ".join(validate.typed_name(name) for name in record_type.columns)
     con.execute(
         f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, ingested_at) "
-        f"select {typed}, ?, ?, _line, ? from _final where _reason_code is null and not _duplicate order by _line",
+        f"select {columns}, ?, ?, _line, ? from _checked "
+        "where _reason_code is null and _rec not in (select _rec from _duplicates)",
         [load_id, str(path), ingested_at],
     ).fetchall()
-    raw_record = validate.raw_record_sql(record_type, set(source.columns) | set(record_type.columns))
     con.execute(
-        f"insert into {RAW_SCHEMA}.quarantine select ?, ?, _line, ?, {raw_record}, _reason_code, _reason_message, ? "
-        "from _final where _reason_code is not null",
-        [load_id, str(path), record_type.name, ingested_at],
-    ).fetchall()
-    con.execute(
-        f"insert into {RAW_SCHEMA}.quarantine select ?, ?, _line, ?, _raw, reason_code, reason_message, ? "
-        "from _rejects",
-        [load_id, str(path), record_type.name, ingested_at],
+        f"insert into {RAW_SCHEMA}.quarantine "
+        "select ?, ?, _line, ?, _raw_record, _reason_code, _reason_message, ? from _checked "
+        "where _reason_code is not null union all "
+        "select ?, ?, _line, ?, _raw, reason_code, reason_message, ? from _rejects",
+        [load_id, str(path), record_type.name, ingested_at] * 2,
     ).fetchall()
     manifest.record(
         con,
@@ -254,20 +249,24 @@ def _load_in_transaction(
         time.sleep(600)
 
 
-def _mark_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
-    """`_final` = `_checked` + `_duplicate`. Only usage events dedupe (by event_id: the first valid occurrence in
-    the file wins unless raw.usage_events already has it); feedback versions and snapshots are all kept."""
+def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
+    """`_duplicates(_rec)`: valid usage events whose event_id is already in raw.usage_events or appeared earlier
+    in the file (the first valid occurrence wins). Feedback versions and snapshots are never duplicates.
+    Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy of the rows."""
     if record_type.name != "usage":
-        con.execute("create or replace temp table _final as select *, false as _duplicate from _checked").fetchall()
+        con.execute("create or replace temp table _duplicates as select 0::bigint as _rec where false").fetchall()
         return
-    key = validate.typed_name(record_type.key)
     con.execute(
         f"""
-        create or replace temp table _final as
-        select c.*, (c._reason_code is null and (
-            row_number() over (partition by c._reason_code is null, c.{key} order by c._line) > 1
-            or e.event_id is not null)) as _duplicate
-        from _checked c
-        left join (select distinct event_id from {RAW_SCHEMA}.usage_events) e on e.event_id = c.{key}
+        create or replace temp table _duplicates as
+        with valid as (select _rec, _line, event_id from _checked where _reason_code is null),
+        existing as (
+            select distinct e.event_id from {RAW_SCHEMA}.usage_events e
+            semi join (select distinct event_id from valid) v on v.event_id = e.event_id
+        ),
+        first_in_file as (select event_id, min(_rec) as _rec from valid group by event_id)
+        select _rec from valid
+        where event_id in (select event_id from existing)
+            or _rec not in (select _rec from first_in_file)
         """
     ).fetchall()

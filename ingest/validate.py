@@ -154,7 +154,7 @@ def check(con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_
             limit = MAX_METADATA_BYTES if name == "metadata" else MAX_FIELD_BYTES
             too_large[name] = f'strlen("{name}"::varchar) > {limit}'
     # Missing = absent in the input (a present but unconvertible value is wrong_type / bad_timestamp instead).
-    missing = {name: f"(\"{name}\" is null or trim(\"{name}\"::varchar) = '')" for name in record_type.required}
+    missing = {name: f"(\"{name}\" is null or \"{name}\"::varchar = '')" for name in record_type.required}
     timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
     bad_ts = {name: f'("{name}" is not null and t__{name} is null)' for name in timestamps}
     absurd_ts = {
@@ -191,25 +191,30 @@ def check(con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_
         ]
     rules.append(("invalid_value", _any(_domain_rules(record_type), "value outside its allowed domain in:")))
     code_case = " ".join(f"when {condition} then '{code}'" for code, (condition, _) in rules)
-    message_case = " ".join(f"when {condition} then {message}" for _, (condition, message) in rules)
+    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch on
+    # the rows that matched it, so valid rows pay nothing for them.
+    message_case = " ".join(f"when '{code}' then {message}" for code, (_, message) in rules)
     typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in typed_exprs.items())
+    contract_select = ", ".join(f"t__{name} as {name}" for name in record_type.columns)
+    raw_fields = [name for name in record_type.columns if name in source_types]
     con.execute(
         f"""
         create or replace temp table _checked as
-        with typed as (select *, {typed_select} from _mapped)
-        select *,
-            case when _unparseable then 'unparseable' {code_case} end as _reason_code,
-            case when _unparseable then 'not a JSON object (invalid JSON); fix or re-export the line'
-                {message_case} end as _reason_message
-        from typed
+        with typed as (select *, {typed_select} from _mapped),
+        coded as (select *, case when _unparseable then 'unparseable' {code_case} end as _reason_code from typed)
+        select _rec, _line, {contract_select}, _reason_code,
+            case _reason_code when 'unparseable' then 'not a JSON object (invalid JSON); fix or re-export the line'
+                {message_case} end as _reason_message,
+            case when _reason_code is not null then {raw_record_sql(raw_fields)} end as _raw_record
+        from coded
         """
     ).fetchall()
 
 
-def raw_record_sql(record_type: RecordType, source_columns: set[str]) -> str:
-    """SQL for the quarantine's raw text: the line itself, or the row's values as JSON (CSV/Parquet), truncated
-    to MAX_RAW_CHARS with a marker when larger."""
-    fields = ", ".join(f"'{name}': \"{name}\"" for name in record_type.columns if name in source_columns)
+def raw_record_sql(raw_fields: list[str]) -> str:
+    """SQL for the quarantine's raw text: the line itself, or the row's mapped values as JSON (CSV/Parquet),
+    truncated to MAX_RAW_CHARS with a marker when larger."""
+    fields = ", ".join(f"'{name}': \"{name}\"" for name in raw_fields)
     row = f"to_json({{{fields}}})::varchar" if fields else "null"
     raw = f"coalesce(_raw, {row})"
     return (

@@ -50,7 +50,7 @@ class Adapter:
             parsed = "{" + ", ".join(items) + "}" if items else "null"
             unparseable = "false"
         return (
-            f"select _line, _raw, {unparseable} as _unparseable,\n    {columns}\n"
+            f"select _line as _rec, _line, _raw, {unparseable} as _unparseable,\n    {columns}\n"
             f"from (select _line, _raw, {parsed} as d from _src)"
         )
 

@@ -47,17 +47,18 @@ with parsed as (
     select _line, _raw, case when starts_with(ltrim(_raw), '{{') and json_valid(_raw) then _raw::json end as doc
     from _src
 ),
-resources as (
-    select _line, unnest(coalesce(json_extract(doc, '$.resourceSpans[*]'), [])) as r
-    from parsed where doc is not null
+resource_lists as (
+    select _line, coalesce(json_extract(doc, '$.resourceSpans[*]'), []) as rs from parsed where doc is not null
 ),
-spans as (
-    select _line, json_extract(r, '$.resource.attributes') as res_json,
-        unnest(coalesce(json_extract(r, '$.scopeSpans[*].spans[*]'), [])) as s
+resources as (select _line, unnest(rs) as r, generate_subscripts(rs, 1) as ri from resource_lists),
+span_lists as (
+    select _line, ri, json_extract(r, '$.resource.attributes') as res_json,
+        coalesce(json_extract(r, '$.scopeSpans[*].spans[*]'), []) as sp
     from resources
 ),
+spans as (select _line, ri, res_json, unnest(sp) as s, generate_subscripts(sp, 1) as si from span_lists),
 flat as (
-    select _line, s::varchar as _raw,
+    select _line, _line * 1000000 + ri * 10000 + si as _rec, s::varchar as _raw,
         {_ATTRS.format(src="res_json")} as res_attrs,
         {_ATTRS.format(src="json_extract(s, '$.attributes')")} as attrs,
         s ->> 'traceId' as trace_id, s ->> 'spanId' as span_id,
@@ -70,10 +71,10 @@ genai as (
     where attrs['gen_ai.operation.name'] is not null or attrs['gen_ai.provider.name'] is not null
         or attrs['gen_ai.system'] is not null or attrs['gen_ai.usage.input_tokens'] is not null
 )
-select _line, _raw, true as _unparseable, {", ".join("null::varchar as " + c for c in _USAGE_COLUMNS)}
+select _line * 1000000 as _rec, _line, _raw, true as _unparseable, {", ".join("null::varchar as " + c for c in _USAGE_COLUMNS)}
 from parsed where doc is null
 union all by name
-select _line, _raw, false as _unparseable,
+select _rec, _line, _raw, false as _unparseable,
     coalesce({_attr("synapscale.event.id")}, trace_id || ':' || span_id) as event_id,
     {nanos_to_text} as occurred_at,
     {_attr("synapscale.workspace.id")} as workspace_id,
