@@ -99,6 +99,9 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
             f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client holding it?"
         ) from None
     con.execute("set TimeZone = 'UTC'").fetchall()
+    # Row order inside a file does not matter to raw (source_line keeps it); letting DuckDB insert in parallel
+    # without preserving order is markedly faster.
+    con.execute("set preserve_insertion_order = false").fetchall()
     for statement in all_ddl():
         con.execute(statement).fetchall()
     return con
@@ -195,35 +198,48 @@ def _load_in_transaction(
     adapters = registry()
     started_at = datetime.now(UTC)
     load_id = str(uuid.uuid4())
-    source = readers.read_source(con, path)
+    source = readers.read_source(con, path, sample_only=True)
     record_type_of = {name: a.record_type for name, a in adapters.items()}
     adapter_name, record_type_name = detect.detect(con, source, forced_adapter, record_type_of)
     record_type = RECORD_TYPES[record_type_name]
+    adapter = adapters[adapter_name]
     result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, load_id
-    select = adapters[adapter_name].select_sql(path, record_type, source.columns, source.is_json)
-    con.execute(f"create or replace temp view _mapped as {select}").fetchall()
-    validate.check(con, record_type, started_at.isoformat())
+    fast = None
+    if source.is_json and adapter.custom_sql is None:
+        fast = readers.fast_json(con, path, adapter.structure)
+    if fast is not None:
+        source = fast
+    elif source.is_json:
+        source = readers.read_source(con, path)  # line by line: every line gets its own verdict
+    select = adapter.select_sql(path, record_type, source.columns, source.is_json)
+    if source.is_json:
+        # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
+        con.execute(f"create or replace temp table _mapped_rows as {select}").fetchall()
+        con.execute("create or replace temp view _mapped as select * from _mapped_rows").fetchall()
+    else:
+        con.execute(f"create or replace temp view _mapped as {select}").fetchall()
+    validate.check(con, record_type, started_at.isoformat(), materialize=source.file_format == "jsonl_fast")
+    if fast is not None and con.execute("select count(*) from _rejected").fetchall()[0][0]:
+        _recover_raw_lines(con, path)
     _find_duplicates(con, record_type)
-    counts = con.execute(
-        "select count(*), count(*) filter (where _reason_code is not null), (select count(*) from _duplicates), "
-        "(select count(*) from _rejects) from _checked"
-    ).fetchall()[0]
-    result.read = counts[0] + counts[3]
-    result.quarantined = counts[1] + counts[3]
-    result.duplicates = counts[2]
-    result.loaded = result.read - result.quarantined - result.duplicates
     ingested_at = datetime.now(UTC)
     columns = ", ".join(record_type.columns)
-    con.execute(
+    inserted = con.execute(
         f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, ingested_at) "
         f"select {columns}, ?, ?, _line, ? from _checked "
-        "where _reason_code is null and _rec not in (select _rec from _duplicates)",
+        "where _rec not in (select _rec from _rejected) and _rec not in (select _rec from _duplicates)",
         [load_id, str(path), ingested_at],
-    ).fetchall()
+    ).fetchall()[0][0]
+    counts = con.execute(
+        "select (select count(*) from _rejected), (select count(*) from _duplicates), (select count(*) from _rejects)"
+    ).fetchall()[0]
+    result.loaded = inserted
+    result.quarantined = counts[0] + counts[2]
+    result.duplicates = counts[1]
+    result.read = result.loaded + result.quarantined + result.duplicates
     con.execute(
         f"insert into {RAW_SCHEMA}.quarantine "
-        "select ?, ?, _line, ?, _raw_record, _reason_code, _reason_message, ? from _checked "
-        "where _reason_code is not null union all "
+        "select ?, ?, _line, ?, _raw_record, _reason_code, _reason_message, ? from _rejected union all "
         "select ?, ?, _line, ?, _raw, reason_code, reason_message, ? from _rejects",
         [load_id, str(path), record_type.name, ingested_at] * 2,
     ).fetchall()
@@ -249,6 +265,16 @@ def _load_in_transaction(
         time.sleep(600)
 
 
+def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """`fast_json` has no line text: fetch the rejected records' lines from the file (only when some were
+    rejected), so the quarantine keeps the raw text as sent."""
+    readers.register_lines(con, path)
+    con.execute(
+        f"update _rejected set _raw_record = {validate.truncate_sql('rtrim(l._text, chr(10) || chr(13))')} "
+        "from _lines l where l._line = _rejected._line"
+    ).fetchall()
+
+
 def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
     """`_duplicates(_rec)`: valid usage events whose event_id is already in raw.usage_events or appeared earlier
     in the file (the first valid occurrence wins). Feedback versions and snapshots are never duplicates.
@@ -259,7 +285,7 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) ->
     con.execute(
         f"""
         create or replace temp table _duplicates as
-        with valid as (select _rec, _line, event_id from _checked where _reason_code is null),
+        with valid as (select _rec, event_id from _checked where _rec not in (select _rec from _rejected)),
         existing as (
             select distinct e.event_id from {RAW_SCHEMA}.usage_events e
             semi join (select distinct event_id from valid) v on v.event_id = e.event_id

@@ -25,6 +25,8 @@ from ingest.errors import UserError
 
 SUPPORTED_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".parquet", ".jsonl.gz", ".ndjson.gz", ".csv.gz")
 
+SAMPLE_BYTES = 1 << 20  # detection reads this much of a JSON file
+
 REJECTS_DDL = (
     "create or replace temp table _rejects "
     "(_line BIGINT, _raw VARCHAR, reason_code VARCHAR, reason_message VARCHAR)"
@@ -41,6 +43,7 @@ class SourceInfo:
 
     @property
     def is_json(self) -> bool:
+        """True when `_src` holds raw JSON text lines (`_raw`) rather than columns."""
         return self.file_format in ("jsonl", "json")
 
 
@@ -62,14 +65,17 @@ def file_format(path: Path) -> str | None:
     return None
 
 
-def read_source(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
-    """Expose `path` as `_src` (and its unreadable records as `_rejects`) on `con`."""
+def read_source(con: duckdb.DuckDBPyConnection, path: Path, sample_only: bool = False) -> SourceInfo:
+    """Expose `path` as `_src` (and its unreadable records as `_rejects`) on `con`.
+
+    With `sample_only`, a JSON file is exposed through its first SAMPLE_BYTES only (enough to detect its shape;
+    the loader then reads it with `fast_json` or again in full)."""
     fmt = file_format(path)
     if fmt is None:
         raise UserError(f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz")
     con.execute(REJECTS_DDL).fetchall()
     if fmt in ("jsonl", "json"):
-        _read_lines(con, path, whole_file=fmt == "json")
+        _read_lines(con, path, whole_file=fmt == "json", sample_only=sample_only and fmt == "jsonl")
     elif fmt == "csv":
         _read_csv(con, path)
     else:
@@ -77,8 +83,66 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path) -> SourceInfo:
             "create or replace temp view _src as select file_row_number + 1 as _line, null::varchar as _raw, "
             f"* exclude (file_row_number) from read_parquet({sql_string(path)}, file_row_number = true)"
         ).fetchall()
+    return _describe(con, path, fmt)
+
+
+def _describe(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> SourceInfo:
     columns = {row[0]: row[1] for row in con.execute("describe _src").fetchall()}
     return SourceInfo(path=path, file_format=fmt, columns=columns)
+
+
+def duckdb_type(spec: object) -> str:
+    """A json_transform structure (`"VARCHAR"`, `{"key": spec}`, `[spec]`) as a DuckDB type."""
+    if isinstance(spec, dict):
+        return "STRUCT(" + ", ".join(f'"{key}" {duckdb_type(value)}' for key, value in spec.items()) + ")"
+    if isinstance(spec, list):
+        return duckdb_type(spec[0]) + "[]"
+    return str(spec)
+
+
+def fast_json(con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, object]) -> SourceInfo | None:
+    """Read a JSONL file with DuckDB's parallel `read_json` and the adapter's structure as explicit column types
+    (values stay text, so validation behaves exactly as on the line-by-line path).
+
+    Returns None — the caller then reads the file line by line — when read_json cannot read it all (a malformed
+    line, invalid UTF-8, a value of an unexpected JSON kind) or when its row count differs from the file's line
+    count (read_json skips blank lines, which would shift line numbers). Rows come back in file order, so the
+    line number is the row number."""
+    if file_format(path) != "jsonl":
+        return None
+    lines = _line_count(path)
+    columns = "{" + ", ".join(f"'{key}': '{duckdb_type(spec)}'" for key, spec in structure.items()) + "}"
+    reader = (
+        f"read_json({sql_string(path)}, format = 'newline_delimited', columns = {columns}, "
+        "maximum_object_size = 67108864)"
+    )
+    probe = con.cursor()  # its own transaction: a failed read must not abort the caller's
+    try:
+        rows = probe.execute(f"select count(*) from {reader}").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        probe.close()
+    if rows != lines:
+        return None
+    con.execute(REJECTS_DDL).fetchall()
+    # A view read once: the loader materialises the validated, typed records (smaller than the JSON text).
+    con.execute(
+        f"create or replace temp view _src as select row_number() over () as _line, null::varchar as _raw, * "
+        f"from {reader}"
+    ).fetchall()
+    return _describe(con, path, "jsonl_fast")
+
+
+def _line_count(path: Path) -> int:
+    data = _file_bytes(path)
+    return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+
+
+def register_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Register the file's lines as `_lines(_line, _text, _bad_utf8)` (used to recover the raw text of rejected
+    records read by `fast_json`)."""
+    _read_lines(con, path, whole_file=False, sample_only=False, lines_only=True)
 
 
 def sql_string(path: Path) -> str:
@@ -96,6 +160,18 @@ def _file_bytes(path: Path) -> bytes:
     return data
 
 
+def _file_head(path: Path) -> bytes:
+    """The first SAMPLE_BYTES of the (decompressed) file, cut after the last complete line."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+    except (OSError, EOFError) as error:
+        raise UserError(f"{path}: cannot read ({error}); re-export or re-compress it") from None
+    cut = head.rfind(b"\n")
+    return head[: cut + 1] if cut >= 0 and len(head) == SAMPLE_BYTES else head
+
+
 def _invalid_utf8_spans(data: bytes) -> list[tuple[int, int]]:
     """Byte ranges of invalid UTF-8 (loops only over the bad sequences, never over lines)."""
     spans: list[tuple[int, int]] = []
@@ -110,8 +186,10 @@ def _invalid_utf8_spans(data: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, whole_file: bool) -> None:
-    data = _file_bytes(path)
+def _read_lines(
+    con: duckdb.DuckDBPyConnection, path: Path, whole_file: bool, sample_only: bool, lines_only: bool = False
+) -> None:
+    data = _file_head(path) if sample_only else _file_bytes(path)
     try:
         data.decode("utf-8")
         bad_spans: list[tuple[int, int]] = []
@@ -143,6 +221,8 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, whole_file: bool) ->
         }
     )
     con.register("_lines", table)
+    if lines_only:
+        return
     con.execute(
         "insert into _rejects select _line, rtrim(_text, chr(10) || chr(13)), 'invalid_utf8', "
         "'line is not valid UTF-8 (bad bytes shown as ?); re-export the file as UTF-8' "

@@ -1,9 +1,9 @@
 """Rules → typed records or quarantine, as one set-based DuckDB query per file.
 
-Input: temp table `_mapped` (`_line, _raw, _unparseable` and every contract column of the record type, as text
-or in the file's own types). Output: temp table `_checked` with the contract columns converted to contract types,
-defaults applied, and `_reason_code` / `_reason_message` set on rejected records (first failing rule wins, in the
-order of REASON_CODES). Duplicates are not a validation matter (see load.py).
+Input: relation `_mapped` (`_line, _raw, _unparseable` and every contract column of the record type, as text
+or in the file's own types). Output: view `_checked` with the contract columns converted to contract types,
+defaults applied, and `_reason_code` / `_reason_message` / `_raw_record` set on rejected records (first failing
+rule wins, in the order of REASON_CODES), plus temp table `_rejected` holding just the rejected records. Duplicates are not a validation matter (see load.py).
 """
 
 from __future__ import annotations
@@ -62,7 +62,11 @@ def _typed(name: str, target: str, source_type: str) -> tuple[str, str | None]:
     if target == "BIGINT":
         if _is_text(source_type):
             text = f"{raw}::varchar"
-            typed = f"case when regexp_matches({text}, '{INT_PATTERN}') then try_cast(trim({text}) as bigint) end"
+            # try_cast alone would round 1.5 to 2 and read 1e3: reject any decimal point or exponent first.
+            typed = (
+                f"case when not (contains({text}, '.') or contains({text}, 'e') or contains({text}, 'E')) "
+                f"then try_cast({text} as bigint) end"
+            )
         elif source_type in ("DOUBLE", "FLOAT"):
             typed = f"case when {raw} = floor({raw}) then try_cast({raw} as bigint) end"
         else:
@@ -137,8 +141,12 @@ def _defaults(record_type: RecordType) -> dict[str, str]:
     return {}
 
 
-def check(con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_at: str) -> None:
-    """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal."""
+def check(
+    con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_at: str, materialize: bool = False
+) -> None:
+    """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal.
+    With `materialize`, the typed records are computed once into a temp table (worth it when `_mapped` parses
+    JSON: the typed columns are much smaller than the text they come from)."""
     source_types = {row[0]: row[1] for row in con.execute("describe _mapped").fetchall()}
     typed_exprs: dict[str, str] = {}
     wrong: dict[str, str] = {}
@@ -199,7 +207,7 @@ def check(con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_
     raw_fields = [name for name in record_type.columns if name in source_types]
     con.execute(
         f"""
-        create or replace temp table _checked as
+        create or replace temp {"table _checked_rows" if materialize else "view _checked"} as
         with typed as (select *, {typed_select} from _mapped),
         coded as (select *, case when _unparseable then 'unparseable' {code_case} end as _reason_code from typed)
         select _rec, _line, {contract_select}, _reason_code,
@@ -209,6 +217,13 @@ def check(con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_
         from coded
         """
     ).fetchall()
+    if materialize:
+        con.execute("create or replace temp view _checked as select * from _checked_rows").fetchall()
+    # Only the rejected rows are materialised; valid rows are streamed from `_checked` straight into raw.
+    con.execute(
+        "create or replace temp table _rejected as select _rec, _line, _reason_code, _reason_message, _raw_record "
+        "from _checked where _reason_code is not null"
+    ).fetchall()
 
 
 def raw_record_sql(raw_fields: list[str]) -> str:
@@ -216,7 +231,11 @@ def raw_record_sql(raw_fields: list[str]) -> str:
     truncated to MAX_RAW_CHARS with a marker when larger."""
     fields = ", ".join(f"'{name}': \"{name}\"" for name in raw_fields)
     row = f"to_json({{{fields}}})::varchar" if fields else "null"
-    raw = f"coalesce(_raw, {row})"
+    return truncate_sql(f"coalesce(_raw, {row})")
+
+
+def truncate_sql(raw: str) -> str:
+    """SQL keeping at most MAX_RAW_CHARS of `raw`, with a marker saying how long it was."""
     return (
         f"case when strlen({raw}) > {MAX_RAW_CHARS} then left({raw}, {MAX_RAW_CHARS}) || "
         f"'...[truncated by ingest: ' || length({raw})::varchar || ' characters in total]' else {raw} end"
