@@ -58,8 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="ingest new landing files, dbt build, publish the serve database")
-    run.add_argument("--landing", type=_existing_dir, help="landing folder (default: $SYNAPSCALE_LANDING or ./landing)")
-    run.add_argument("--warehouse", type=Path, help="warehouse folder (default: $SYNAPSCALE_WAREHOUSE or ./warehouse)")
+    run.add_argument(
+        "--landing", type=_existing_dir, help="landing folder (default: $SYNAPSCALE_LANDING or ./landing)"
+    )
+    run.add_argument(
+        "--warehouse", type=Path, help="warehouse folder (default: $SYNAPSCALE_WAREHOUSE or ./warehouse)"
+    )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
 
     ingest = commands.add_parser("ingest", help="load landing files (or folders) into the raw schema")
@@ -82,10 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     prices = commands.add_parser("prices", help="price catalog tools")
     price_commands = prices.add_subparsers(dest="prices_command", required=True, metavar="PRICES_COMMAND")
-    litellm = price_commands.add_parser("import-litellm", help="import a LiteLLM price catalog into the seeds")
+    litellm = price_commands.add_parser(
+        "import-litellm", help="import a LiteLLM price catalog into the seeds"
+    )
     litellm.add_argument("file", type=_existing_path, metavar="FILE")
-    litellm.add_argument("--effective-from", type=_date, default=None, help="date the imported prices apply from")
-    litellm.add_argument("--seeds-dir", type=_existing_dir, default=None, help="seeds folder (default: ./seeds)")
+    litellm.add_argument(
+        "--effective-from", type=_date, default=None, help="date the imported prices apply from"
+    )
+    litellm.add_argument(
+        "--seeds-dir", type=_existing_dir, default=None, help="seeds folder (default: ./seeds)"
+    )
     return parser
 
 

@@ -92,11 +92,18 @@ def record_type_from_name(path: Path) -> str | None:
 
 
 def detect(
-    con: duckdb.DuckDBPyConnection, source: SourceInfo, forced_adapter: str | None, record_type_of: dict[str, str | None]
+    con: duckdb.DuckDBPyConnection,
+    source: SourceInfo,
+    forced_adapter: str | None,
+    record_type_of: dict[str, str | None],
 ) -> tuple[str, str]:
     """(adapter name, record type) for the file behind `_src`; raises UserError when it cannot tell."""
     keys = sample_keys(con, source)
-    adapter = forced_adapter or adapter_for_keys(keys) or ("canonical" if record_type_from_name(source.path) else None)
+    adapter = (
+        forced_adapter
+        or adapter_for_keys(keys)
+        or ("canonical" if record_type_from_name(source.path) else None)
+    )
     if adapter is None:
         raise UserError(
             f"{source.path}: cannot tell what this file holds (keys seen: {sorted(keys)[:12]}); "

@@ -649,7 +649,9 @@ def _corrupt_duplicate_late(
     """Add the `_file` each record lands in; apply the bad, duplicate and late rates."""
     n = usage.height
     usage = usage.drop("_quality").with_columns(
-        _file=pl.lit("usage_") + pl.col("occurred_at").dt.strftime("%Y-%m"), _day=pl.col("occurred_at").dt.date(), _bad=False
+        _file=pl.lit("usage_") + pl.col("occurred_at").dt.strftime("%Y-%m"),
+        _day=pl.col("occurred_at").dt.date(),
+        _bad=False,
     )
     if config.bad_rate > 0:
         bad = rng.choice(n, int(round(n * config.bad_rate)), replace=False)
@@ -679,8 +681,7 @@ def _corrupt_duplicate_late(
             _late=pl.Series(late),
             _file=pl.when(pl.Series(late))
             .then(
-                pl.lit("usage_late_landed_")
-                + (pl.col("_day") + pl.duration(days=delay_days)).cast(pl.String)
+                pl.lit("usage_late_landed_") + (pl.col("_day") + pl.duration(days=delay_days)).cast(pl.String)
             )
             .otherwise(pl.col("_file")),
         ).drop("_late")
@@ -689,8 +690,7 @@ def _corrupt_duplicate_late(
         shift = pl.Series(rng.integers(0, 20, len(copies)))
         base = usage.filter(~pl.col("_bad")).sort("_order")  # re-sent records are good ones: exact counts
         resent = base.gather(copies % base.height).with_columns(
-            _file=pl.lit("usage_")
-            + (pl.col("_day") + pl.duration(days=shift)).dt.strftime("%Y-%m"),
+            _file=pl.lit("usage_") + (pl.col("_day") + pl.duration(days=shift)).dt.strftime("%Y-%m"),
             _order=pl.col("_order") + n,
         )
         usage = pl.concat([usage, resent])

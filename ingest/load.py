@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import detect, manifest, readers, validate
-from ingest.adapters import registry
+from ingest.adapters import Adapter, registry
 from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType, all_ddl
 from ingest.errors import UserError
 
@@ -99,9 +99,8 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
             f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client holding it?"
         ) from None
     con.execute("set TimeZone = 'UTC'").fetchall()
-    # Row order inside a file does not matter to raw (source_line keeps it); letting DuckDB insert in parallel
-    # without preserving order is markedly faster.
-    con.execute("set preserve_insertion_order = false").fetchall()
+    # Line numbers of the JSONL fast path come from row order (readers.fast_json): keep it guaranteed.
+    con.execute("set preserve_insertion_order = true").fetchall()
     for statement in all_ddl():
         con.execute(statement).fetchall()
     return con
@@ -169,16 +168,20 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
     started = time.perf_counter()
     try:
         if readers.file_format(path) is None:
-            raise UserError(f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz")
-        digest = manifest.content_hash(path)
+            raise UserError(
+                f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz"
+            )
+        digest, newlines = manifest.content_hash_and_newlines(path)
         previous = manifest.already_loaded(con, digest)
         if previous is not None:
             result.skipped_already_loaded = True
             result.load_id = previous
             return result
+        started_at = datetime.now(UTC)
+        record_type = _prepare(con, path, forced_adapter, result, started_at, newlines)
         con.execute("begin transaction").fetchall()
         try:
-            _load_in_transaction(con, path, digest, forced_adapter, result)
+            _write(con, path, digest, record_type, result, started_at)
             con.execute("commit").fetchall()
         except BaseException:
             con.execute("rollback").fetchall()
@@ -186,42 +189,85 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
     except UserError as error:
         result.error = str(error)
     except duckdb.Error as error:
-        result.error = f"{path}: database error while loading ({error}); the file was not loaded, fix it and re-run"
+        result.error = (
+            f"{path}: database error while loading ({error}); the file was not loaded, fix it and re-run"
+        )
     finally:
         result.seconds = time.perf_counter() - started
     return result
 
 
-def _load_in_transaction(
-    con: duckdb.DuckDBPyConnection, path: Path, digest: str, forced_adapter: str | None, result: FileResult
-) -> None:
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    forced_adapter: str | None,
+    result: FileResult,
+    started_at: datetime,
+    newlines: int,
+) -> RecordType:
+    """Read, detect, map, validate and find duplicates: temp objects only (`_checked`, `_rejected`, `_rejects`,
+    `_duplicates`), so it runs outside the transaction and a failed fast read can simply be retried."""
     adapters = registry()
-    started_at = datetime.now(UTC)
-    load_id = str(uuid.uuid4())
     source = readers.read_source(con, path, sample_only=True)
     record_type_of = {name: a.record_type for name, a in adapters.items()}
     adapter_name, record_type_name = detect.detect(con, source, forced_adapter, record_type_of)
     record_type = RECORD_TYPES[record_type_name]
     adapter = adapters[adapter_name]
-    result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, load_id
-    fast = None
-    if source.is_json and adapter.custom_sql is None:
-        fast = readers.fast_json(con, path, adapter.structure)
-    if fast is not None:
-        source = fast
-    elif source.is_json:
-        source = readers.read_source(con, path)  # line by line: every line gets its own verdict
-    select = adapter.select_sql(path, record_type, source.columns, source.is_json)
-    if source.is_json:
-        # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
-        con.execute(f"create or replace temp table _mapped_rows as {select}").fetchall()
-        con.execute("create or replace temp view _mapped as select * from _mapped_rows").fetchall()
-    else:
-        con.execute(f"create or replace temp view _mapped as {select}").fetchall()
-    validate.check(con, record_type, started_at.isoformat(), materialize=source.file_format == "jsonl_fast")
-    if fast is not None and con.execute("select count(*) from _rejected").fetchall()[0][0]:
-        _recover_raw_lines(con, path)
+    result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, str(uuid.uuid4())
+    if not (
+        source.is_json
+        and adapter.custom_sql is None
+        and _prepare_fast_json(con, path, adapter, record_type, started_at, newlines)
+    ):
+        if source.is_json:
+            source = readers.read_source(con, path)  # line by line: every line gets its own verdict
+        select = adapter.select_sql(path, record_type, source.columns, source.is_json)
+        if source.is_json:
+            # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
+            con.execute(f"create or replace temp table _mapped_rows as {select}").fetchall()
+            con.execute("create or replace temp view _mapped as select * from _mapped_rows").fetchall()
+        else:
+            con.execute(f"create or replace temp view _mapped as {select}").fetchall()
+        validate.check(con, record_type, started_at.isoformat())
     _find_duplicates(con, record_type)
+    return record_type
+
+
+def _prepare_fast_json(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    adapter: Adapter,
+    record_type: RecordType,
+    started_at: datetime,
+    newlines: int,
+) -> bool:
+    """Validate a JSONL file read by read_json (see readers.fast_json); False when it must be read line by line.
+    `newlines` (counted while hashing) saves a second read of uncompressed files."""
+    try:
+        source, lines = readers.fast_json(con, path, adapter.structure, newlines)
+    except duckdb.Error:
+        return False
+    select = adapter.select_sql(path, record_type, source.columns, is_json=False)
+    con.execute(f"create or replace temp view _mapped as {select}").fetchall()
+    validate.check(con, record_type, started_at.isoformat())
+    if con.execute("select count(*) from _checked").fetchall()[0][0] != lines:
+        return False
+    if con.execute("select count(*) from _rejected").fetchall()[0][0]:
+        _recover_raw_lines(con, path)
+    return True
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    digest: str,
+    record_type: RecordType,
+    result: FileResult,
+    started_at: datetime,
+) -> None:
+    """Inside the file's transaction: append records, quarantine rows and the manifest row."""
+    load_id = result.load_id
+    adapter_name = result.adapter
     ingested_at = datetime.now(UTC)
     columns = ", ".join(record_type.columns)
     inserted = con.execute(
@@ -280,7 +326,9 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) ->
     in the file (the first valid occurrence wins). Feedback versions and snapshots are never duplicates.
     Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy of the rows."""
     if record_type.name != "usage":
-        con.execute("create or replace temp table _duplicates as select 0::bigint as _rec where false").fetchall()
+        con.execute(
+            "create or replace temp table _duplicates as select 0::bigint as _rec where false"
+        ).fetchall()
         return
     con.execute(
         f"""

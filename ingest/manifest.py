@@ -12,19 +12,28 @@ import duckdb
 from ingest.contract import RAW_SCHEMA
 
 
-def content_hash(path: Path) -> str:
-    """sha256 of the file's bytes (as stored, so a .gz and its plain twin are different files)."""
+def content_hash_and_newlines(path: Path) -> tuple[str, int]:
+    """sha256 of the file's bytes (as stored, so a .gz and its plain twin are different files) and the number of
+    newline bytes in them, in one read (the JSONL reader needs the line count)."""
     digest = hashlib.sha256()
+    newlines = 0
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
+        for block in iter(lambda: handle.read(1 << 22), b""):
             digest.update(block)
-    return "sha256:" + digest.hexdigest()
+            newlines += block.count(b"\n")
+    return "sha256:" + digest.hexdigest(), newlines
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of the file's bytes, as recorded in raw.load_manifest."""
+    return content_hash_and_newlines(path)[0]
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> str | None:
     """The load_id that already brought a file with this content, if any."""
     rows = con.execute(
-        f"select load_id from {RAW_SCHEMA}.load_manifest where content_hash = ? order by finished_at limit 1", [digest]
+        f"select load_id from {RAW_SCHEMA}.load_manifest where content_hash = ? order by finished_at limit 1",
+        [digest],
     ).fetchall()
     return rows[0][0] if rows else None
 

@@ -72,7 +72,9 @@ def read_source(con: duckdb.DuckDBPyConnection, path: Path, sample_only: bool = 
     the loader then reads it with `fast_json` or again in full)."""
     fmt = file_format(path)
     if fmt is None:
-        raise UserError(f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz")
+        raise UserError(
+            f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz"
+        )
     con.execute(REJECTS_DDL).fetchall()
     if fmt in ("jsonl", "json"):
         _read_lines(con, path, whole_file=fmt == "json", sample_only=sample_only and fmt == "jsonl")
@@ -100,41 +102,41 @@ def duckdb_type(spec: object) -> str:
     return str(spec)
 
 
-def fast_json(con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, object]) -> SourceInfo | None:
-    """Read a JSONL file with DuckDB's parallel `read_json` and the adapter's structure as explicit column types
-    (values stay text, so validation behaves exactly as on the line-by-line path).
+def fast_json(
+    con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, object], newlines: int | None = None
+) -> tuple[SourceInfo, int]:
+    """Expose a JSONL file through DuckDB's parallel `read_json`, with the adapter's structure as explicit column
+    types (values stay text, so validation behaves exactly as on the line-by-line path), and return the file's
+    line count.
 
-    Returns None — the caller then reads the file line by line — when read_json cannot read it all (a malformed
-    line, invalid UTF-8, a value of an unexpected JSON kind) or when its row count differs from the file's line
-    count (read_json skips blank lines, which would shift line numbers). Rows come back in file order, so the
-    line number is the row number."""
-    if file_format(path) != "jsonl":
-        return None
-    lines = _line_count(path)
+    The caller must fall back to `read_source` (line by line) when reading `_src` fails (a malformed line,
+    invalid UTF-8, a value of an unexpected JSON kind) or yields fewer rows than the file has lines (read_json
+    skips blank lines, which would shift line numbers). read_json keeps file order, so line = row number."""
+    lines = _line_count(path, newlines)
     columns = "{" + ", ".join(f"'{key}': '{duckdb_type(spec)}'" for key, spec in structure.items()) + "}"
     reader = (
         f"read_json({sql_string(path)}, format = 'newline_delimited', columns = {columns}, "
         "maximum_object_size = 67108864)"
     )
-    probe = con.cursor()  # its own transaction: a failed read must not abort the caller's
-    try:
-        rows = probe.execute(f"select count(*) from {reader}").fetchall()[0][0]
-    except duckdb.Error:
-        return None
-    finally:
-        probe.close()
-    if rows != lines:
-        return None
     con.execute(REJECTS_DDL).fetchall()
-    # A view read once: the loader materialises the validated, typed records (smaller than the JSON text).
+    # Materialised in parallel with insertion order kept (the loader's connection sets preserve_insertion_order),
+    # so a row's rowid is its position in the file: line = rowid + 1, with no (single-threaded) window function.
+    con.execute(f"create or replace temp table _src_rows as select * from {reader}").fetchall()
     con.execute(
-        f"create or replace temp view _src as select row_number() over () as _line, null::varchar as _raw, * "
-        f"from {reader}"
+        "create or replace temp view _src as select rowid + 1 as _line, null::varchar as _raw, * from _src_rows"
     ).fetchall()
-    return _describe(con, path, "jsonl_fast")
+    return _describe(con, path, "jsonl_fast"), lines
 
 
-def _line_count(path: Path) -> int:
+def _line_count(path: Path, newlines: int | None) -> int:
+    """Lines in the (decompressed) file; `newlines` is the raw file's newline count when already known."""
+    if newlines is not None and not path.name.lower().endswith(".gz"):
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            if size == 0:
+                return 0
+            handle.seek(size - 1)
+            return newlines + (0 if handle.read(1) == b"\n" else 1)
     data = _file_bytes(path)
     return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
 
@@ -212,7 +214,9 @@ def _read_lines(
         bad_lines[np.searchsorted(starts, bad_starts, side="right") - 1] = True
     # Zero-copy: each value is the line including its trailing newline, stripped in SQL.
     offsets = np.concatenate([starts, [len(data)]]).astype(np.int64)
-    text = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(buffer), null_count=0)
+    text = pa.LargeStringArray.from_buffers(
+        len(starts), pa.py_buffer(offsets), pa.py_buffer(buffer), null_count=0
+    )
     table = pa.table(
         {
             "_line": pa.array(np.arange(1, len(starts) + 1, dtype=np.int64)),
@@ -246,7 +250,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             [str(path)],
         ).fetchall()
     except duckdb.Error as error:
-        raise UserError(f"{path}: cannot read as CSV ({error}); check the delimiter, header and encoding") from None
+        raise UserError(
+            f"{path}: cannot read as CSV ({error}); check the delimiter, header and encoding"
+        ) from None
     con.execute(
         "insert into _rejects select line, csv_line, "
         "case when error_type = 'INVALID ENCODING' then 'invalid_utf8' else 'unparseable' end, "

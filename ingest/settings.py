@@ -32,7 +32,9 @@ class Settings:
         return self.warehouse_dir / "dbt_target"
 
 
-def from_env(landing: str | os.PathLike[str] | None = None, warehouse: str | os.PathLike[str] | None = None) -> Settings:
+def from_env(
+    landing: str | os.PathLike[str] | None = None, warehouse: str | os.PathLike[str] | None = None
+) -> Settings:
     """Settings from arguments, then SYNAPSCALE_* environment variables, then defaults."""
     project = Path(os.environ.get("SYNAPSCALE_PROJECT_DIR", PROJECT_DIR)).resolve()
     warehouse_dir = Path(warehouse or os.environ.get("SYNAPSCALE_WAREHOUSE", project / "warehouse")).resolve()

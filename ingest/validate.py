@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest.contract import MONEY, RecordType
+from ingest.contract import RecordType
 
 # Reason codes, in the order they are checked. docs/ingest.md explains each.
 REASON_CODES: dict[str, str] = {
@@ -92,7 +92,11 @@ def _typed(name: str, target: str, source_type: str) -> tuple[str, str | None]:
             typed = f"try_cast({raw} as varchar[])"
         return typed, f"({raw} is not null and ({typed}) is null)"
     if target == "JSON":
-        typed = f"case when json_valid({raw}::varchar) then {raw}::json end" if _is_text(source_type) else f"to_json({raw})"
+        typed = (
+            f"case when json_valid({raw}::varchar) then {raw}::json end"
+            if _is_text(source_type)
+            else f"to_json({raw})"
+        )
         return typed, f"({raw} is not null and ({typed}) is null)"
     typed = f"try_cast({raw} as {target})"
     return typed, f"({raw} is not null and ({typed}) is null)"
@@ -162,7 +166,7 @@ def check(
             limit = MAX_METADATA_BYTES if name == "metadata" else MAX_FIELD_BYTES
             too_large[name] = f'strlen("{name}"::varchar) > {limit}'
     # Missing = absent in the input (a present but unconvertible value is wrong_type / bad_timestamp instead).
-    missing = {name: f"(\"{name}\" is null or \"{name}\"::varchar = '')" for name in record_type.required}
+    missing = {name: f'("{name}" is null or "{name}"::varchar = \'\')' for name in record_type.required}
     timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
     bad_ts = {name: f'("{name}" is not null and t__{name} is null)' for name in timestamps}
     absurd_ts = {
@@ -174,12 +178,18 @@ def check(
         ("missing_field", _any(missing, "missing required field:")),
         ("wrong_type", _any(wrong, "value of the wrong type in:")),
         ("bad_timestamp", _any(bad_ts, "unparseable timestamp (use RFC 3339 with offset) in:")),
-        ("absurd_timestamp", _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:")),
+        (
+            "absurd_timestamp",
+            _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:"),
+        ),
     ]
     if record_type.name == "usage":
         cache = "(t__cache_read_input_tokens + t__cache_creation_input_tokens)"
         rules += [
-            ("negative_tokens", _any({name: f"t__{name} < 0" for name in TOKEN_COLUMNS}, "negative token count in:")),
+            (
+                "negative_tokens",
+                _any({name: f"t__{name} < 0" for name in TOKEN_COLUMNS}, "negative token count in:"),
+            ),
             (
                 "cache_exceeds_input",
                 (

@@ -31,13 +31,17 @@ class Adapter:
     # A full custom query (OTel: one JSON document holds many spans). Gets the path, returns SQL over `_src`.
     custom_sql: Callable[[Path], str] | None = None
 
-    def select_sql(self, path: Path, record_type: RecordType, source_columns: dict[str, str], is_json: bool) -> str:
+    def select_sql(
+        self, path: Path, record_type: RecordType, source_columns: dict[str, str], is_json: bool
+    ) -> str:
         """SQL over `_src` giving `_line, _raw, _unparseable` and every contract column of `record_type`."""
         if self.custom_sql is not None:
             return self.custom_sql(path)
         assert self.mapping is not None
         mapping = self.mapping(path, record_type)
-        columns = ",\n    ".join(f"{mapping.get(name, 'null::varchar')} as {name}" for name in record_type.columns)
+        columns = ",\n    ".join(
+            f"{mapping.get(name, 'null::varchar')} as {name}" for name in record_type.columns
+        )
         if is_json:
             structure = json.dumps(self.structure).replace("'", "''")
             parsed = f"try(json_transform(_raw, '{structure}'))"
@@ -45,7 +49,8 @@ class Adapter:
         else:
             # CSV/Parquet: the row's own columns; absent ones are NULL text.
             items = [
-                f"'{key}': {_quote(key) if key in source_columns else 'null::varchar'}" for key in self.structure
+                f"'{key}': {_quote(key) if key in source_columns else 'null::varchar'}"
+                for key in self.structure
             ]
             parsed = "{" + ", ".join(items) + "}" if items else "null"
             unparseable = "false"
@@ -69,7 +74,9 @@ def sum_tokens(main: str, *parts: str) -> str:
     """SQL for main + parts (parts default 0) over text values; a non-integer operand is passed through as text
     (e.g. `12 + lots`) so validation quarantines it as wrong_type instead of silently dropping it."""
     operands = [main, *parts]
-    all_int = " and ".join(f"({op} is null or regexp_matches({op}::varchar, '{INT_PATTERN}'))" for op in operands)
+    all_int = " and ".join(
+        f"({op} is null or regexp_matches({op}::varchar, '{INT_PATTERN}'))" for op in operands
+    )
     total = " + ".join([f"{main}::bigint", *(f"coalesce({p}::bigint, 0)" for p in parts)])
     text = "concat_ws(' + ', " + ", ".join(f"{op}::varchar" for op in operands) + ")"
     return f"(case when {main} is null then null when {all_int} then ({total})::varchar else {text} end)"

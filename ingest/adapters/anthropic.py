@@ -37,7 +37,9 @@ def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
         "provider": "coalesce(d.provider, 'anthropic')",
         "model": "coalesce(d.model, d.response.model)",
         "input_tokens": sum_tokens(
-            f"{usage}.input_tokens", f"{usage}.cache_read_input_tokens", f"{usage}.cache_creation_input_tokens"
+            f"{usage}.input_tokens",
+            f"{usage}.cache_read_input_tokens",
+            f"{usage}.cache_creation_input_tokens",
         ),
         "output_tokens": f"{usage}.output_tokens",
         "cache_read_input_tokens": f"coalesce({usage}.cache_read_input_tokens, '0')",

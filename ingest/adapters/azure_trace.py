@@ -16,7 +16,11 @@ from pathlib import Path
 from ingest.adapters import Adapter
 from ingest.contract import RecordType
 
-STRUCTURE: dict[str, object] = {"TIMESTAMP": "VARCHAR", "ContextTokens": "VARCHAR", "GeneratedTokens": "VARCHAR"}
+STRUCTURE: dict[str, object] = {
+    "TIMESTAMP": "VARCHAR",
+    "ContextTokens": "VARCHAR",
+    "GeneratedTokens": "VARCHAR",
+}
 
 
 def workspace_and_model(path: Path) -> tuple[str, str]:

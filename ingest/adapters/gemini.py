@@ -37,7 +37,9 @@ def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
         "provider": "coalesce(d.provider, 'google')",
         "model": "coalesce(d.model, d.response.modelVersion)",
         "input_tokens": f"{usage}.promptTokenCount",
-        "output_tokens": sum_tokens(f"coalesce({usage}.candidatesTokenCount, '0')", f"{usage}.thoughtsTokenCount"),
+        "output_tokens": sum_tokens(
+            f"coalesce({usage}.candidatesTokenCount, '0')", f"{usage}.thoughtsTokenCount"
+        ),
         "cache_read_input_tokens": f"coalesce({usage}.cachedContentTokenCount, '0')",
         "cache_creation_input_tokens": "'0'",
         "reasoning_output_tokens": f"coalesce({usage}.thoughtsTokenCount, '0')",

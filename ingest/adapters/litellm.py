@@ -39,9 +39,7 @@ STRUCTURE: dict[str, object] = {
 
 
 def _ms_between(start: str, end: str) -> str:
-    return (
-        f"(epoch_ms(try_cast({end}::varchar as timestamptz)) - epoch_ms(try_cast({start}::varchar as timestamptz)))"
-    )
+    return f"(epoch_ms(try_cast({end}::varchar as timestamptz)) - epoch_ms(try_cast({start}::varchar as timestamptz)))"
 
 
 def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
