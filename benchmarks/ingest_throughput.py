@@ -1,9 +1,12 @@
-"""Ingest and generator throughput on this machine (not a test; run it by hand and copy the figures to the docs).
+"""Ingest and generator throughput on this machine (not a test; run it by hand and copy the figures to the
+docs).
 
     python benchmarks/ingest_throughput.py [--events 1000000] [--generator-events 10000000] [--workdir DIR]
 
-Generates --events usage events as JSONL and as Parquet (one data set each, rates 0), ingests each into a fresh
-build database and reports usage events per second (wall clock of ingest_paths over the whole folder, feedback and
+Generates --events usage events as JSONL and as Parquet (one data set each, rates 0), ingests each into a
+fresh
+build database and reports usage events per second (wall clock of ingest_paths over the whole folder,
+feedback and
 snapshots included); then times write_dataset for --generator-events events as Parquet.
 """
 
@@ -42,7 +45,9 @@ def _ingest(events: int, file_format: str, workdir: Path) -> tuple[float, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--generator-events", type=int, default=10_000_000)
     parser.add_argument("--workdir", type=Path, default=None)
@@ -59,7 +64,8 @@ def main() -> int:
         seconds = time.perf_counter() - started
         size = sum(f.stat().st_size for f in files)
         print(
-            f"generate parquet: {args.generator_events:,} events ({len(files)} files, {size / 1e6:,.0f} MB) in "
+            f"generate parquet: {args.generator_events:,} events ({len(files)} files, {size / 1e6:,.0f} MB) "
+            "in "
             f"{seconds:.1f} s = {args.generator_events / seconds:,.0f} events/s"
         )
     finally:

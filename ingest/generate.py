@@ -1,11 +1,15 @@
 """Deterministic synthetic landing data that looks like a real LLM SaaS (see docs/ingest.md, "Generator").
 
-Everything is drawn from one numpy Generator seeded with `config.seed`, in a fixed order, with vectorised numpy
+Everything is drawn from one numpy Generator seeded with `config.seed`, in a fixed order, with vectorised
+numpy
 and polars operations (no loop over events), so the same config writes byte-identical files.
 
-Shape of the data: workspaces of Zipf-like sizes, each with its own growth, start day and (for a few) a decline;
-weekly and daily cycles (the daily cycle follows the workspace's timezone); a per-workspace model mix over the 12
-catalog models in several raw spellings (provider prefixes, Bedrock ids) plus ~0.5 % unknown models; log-normal
+Shape of the data: workspaces of Zipf-like sizes, each with its own growth, start day and (for a few) a
+decline;
+weekly and daily cycles (the daily cycle follows the workspace's timezone); a per-workspace model mix over
+the 12
+catalog models in several raw spellings (provider prefixes, Bedrock ids) plus ~0.5 % unknown models;
+log-normal
 token counts; cache reads/writes only on caching models; latency and time-to-first-token growing with output
 and differing per model; 1–3 % errors; gateway-reported cost on some calls; multi-message conversations; tags;
 feedback on a few percent of messages with per-model quality and some re-sent versions; workspace and user
@@ -214,9 +218,31 @@ TIMEZONES = (
     ("Australia/Sydney", 11),
 )
 NAME_PARTS = (
-    "Acme Nimbus Orbital Quanta Verdant Lumen Helix Cobalt Aurora Pioneer Atlas Zephyr Kestrel Mosaic Juniper "
-    "Tandem Beacon Solstice Meridian Harbor Vertex Cascade Ember Onyx"
-).split()
+    "Acme",
+    "Nimbus",
+    "Orbital",
+    "Quanta",
+    "Verdant",
+    "Lumen",
+    "Helix",
+    "Cobalt",
+    "Aurora",
+    "Pioneer",
+    "Atlas",
+    "Zephyr",
+    "Kestrel",
+    "Mosaic",
+    "Juniper",
+    "Tandem",
+    "Beacon",
+    "Solstice",
+    "Meridian",
+    "Harbor",
+    "Vertex",
+    "Cascade",
+    "Ember",
+    "Onyx",
+)
 NAME_SUFFIXES = ("Labs", "Health", "Legal", "Retail", "Bank", "Studio", "Logistics", "Edu", "Games", "Media")
 PLANS = ("enterprise", "business", "team", "starter")
 PLAN_BUDGETS = (25_000, 5_000, 1_000, 200)
@@ -408,7 +434,8 @@ def _variant_table() -> dict[str, np.ndarray]:
 
 
 def _sample_rows(rng: np.random.Generator, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """For each i, a column index drawn from the distribution weights[rows[i]] (vectorised: the per-row CDFs are
+    """For each i, a column index drawn from the distribution weights[rows[i]] (vectorised: the per-row CDFs
+    are
     laid end to end, row r shifted by r, and one searchsorted finds every draw)."""
     cdf = np.cumsum(weights, axis=1)
     cdf /= cdf[:, -1:]

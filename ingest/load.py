@@ -2,7 +2,8 @@
 
 Per file: hash → skip if the same content was loaded before → read (readers.py) → detect adapter and record
 type (detect.py) → map (adapters/) → validate (validate.py) → dedupe usage events by event_id (within the file
-and against raw.usage_events) → append records, quarantine rows and the manifest row → commit. A crash before the
+and against raw.usage_events) → append records, quarantine rows and the manifest row → commit. A crash before
+the
 commit leaves nothing of the file behind; the re-run loads it exactly once.
 """
 
@@ -23,9 +24,12 @@ from ingest.adapters import Adapter, registry
 from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType, all_ddl
 from ingest.errors import UserError
 
-# Test hook: when set to a file path, the loader writes that file once a landing file's records, quarantine and
-# manifest rows are inserted, then sleeps inside the still-open transaction, so a test can SIGKILL it at a known
-# point (tests/test_ingest_atomicity.py). PAUSE_ONLY_ENV limits it to landing files whose name contains a text.
+# Test hook: when set to a file path, the loader writes that file once a landing file's records, quarantine
+# and
+# manifest rows are inserted, then sleeps inside the still-open transaction, so a test can SIGKILL it at a
+# known
+# point (tests/test_ingest_atomicity.py). PAUSE_ONLY_ENV limits it to landing files whose name contains a
+# text.
 PAUSE_HOOK_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_MARKER"
 PAUSE_ONLY_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_ONLY"
 
@@ -96,7 +100,8 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(db_path))
     except duckdb.IOException as error:
         raise UserError(
-            f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client holding it?"
+            f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client "
+            "holding it?"
         ) from None
     con.execute("set TimeZone = 'UTC'").fetchall()
     # Line numbers of the JSONL fast path come from row order (readers.fast_json): keep it guaranteed.
@@ -107,7 +112,8 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def landing_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus every supported file under named folders (recursive, hidden ones skipped)."""
+    """Files named directly, plus every supported file under named folders (recursive, hidden ones
+    skipped)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -145,7 +151,8 @@ def ingest_paths(
     finally:
         con.close()
     progress(
-        f"total: {len(report.files)} files ({report.skipped_files} already loaded, {report.failed_files} failed): "
+        f"total: {len(report.files)} files ({report.skipped_files} already loaded, {report.failed_files} "
+        "failed): "
         f"read {report.read}, loaded {report.loaded}, duplicates skipped {report.duplicates}, "
         f"quarantined {report.quarantined}"
     )
@@ -158,7 +165,8 @@ def _describe(result: FileResult) -> str:
     if result.skipped_already_loaded:
         return f"{result.file}: already loaded (load {result.load_id}), skipped"
     return (
-        f"{result.file}: {result.record_type} via {result.adapter}: read {result.read}, loaded {result.loaded}, "
+        f"{result.file}: {result.record_type} via {result.adapter}: read {result.read}, loaded "
+        f"{result.loaded}, "
         f"duplicates skipped {result.duplicates}, quarantined {result.quarantined} ({result.seconds:.2f}s)"
     )
 
@@ -205,7 +213,8 @@ def _prepare(
     started_at: datetime,
     newlines: int,
 ) -> RecordType:
-    """Read, detect, map, validate and find duplicates: temp objects only (`_checked`, `_rejected`, `_rejects`,
+    """Read, detect, map, validate and find duplicates: temp objects only (`_checked`, `_rejected`,
+    `_rejects`,
     `_duplicates`), so it runs outside the transaction and a failed fast read can simply be retried."""
     adapters = registry()
     source = readers.read_source(con, path, sample_only=True)
@@ -241,7 +250,8 @@ def _prepare_fast_json(
     started_at: datetime,
     newlines: int,
 ) -> bool:
-    """Validate a JSONL file read by read_json (see readers.fast_json); False when it must be read line by line.
+    """Validate a JSONL file read by read_json (see readers.fast_json); False when it must be read line by
+    line.
     `newlines` (counted while hashing) saves a second read of uncompressed files."""
     try:
         source, lines = readers.fast_json(con, path, adapter.structure, newlines)
@@ -271,13 +281,15 @@ def _write(
     ingested_at = datetime.now(UTC)
     columns = ", ".join(record_type.columns)
     inserted = con.execute(
-        f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, ingested_at) "
+        f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, "
+        "ingested_at) "
         f"select {columns}, ?, ?, _line, ? from _checked "
         "where _rec not in (select _rec from _rejected) and _rec not in (select _rec from _duplicates)",
         [load_id, str(path), ingested_at],
     ).fetchall()[0][0]
     counts = con.execute(
-        "select (select count(*) from _rejected), (select count(*) from _duplicates), (select count(*) from _rejects)"
+        "select (select count(*) from _rejected), (select count(*) from _duplicates), (select count(*) from "
+        "_rejects)"
     ).fetchall()[0]
     result.loaded = inserted
     result.quarantined = counts[0] + counts[2]
@@ -322,9 +334,11 @@ def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
-    """`_duplicates(_rec)`: valid usage events whose event_id is already in raw.usage_events or appeared earlier
+    """`_duplicates(_rec)`: valid usage events whose event_id is already in raw.usage_events or appeared
+    earlier
     in the file (the first valid occurrence wins). Feedback versions and snapshots are never duplicates.
-    Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy of the rows."""
+    Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy of the
+    rows."""
     if record_type.name != "usage":
         con.execute(
             "create or replace temp table _duplicates as select 0::bigint as _rec where false"

@@ -13,7 +13,8 @@ from ingest.contract import RAW_SCHEMA
 
 
 def content_hash_and_newlines(path: Path) -> tuple[str, int]:
-    """sha256 of the file's bytes (as stored, so a .gz and its plain twin are different files) and the number of
+    """sha256 of the file's bytes (as stored, so a .gz and its plain twin are different files) and the number
+    of
     newline bytes in them, in one read (the JSONL reader needs the line count)."""
     digest = hashlib.sha256()
     newlines = 0

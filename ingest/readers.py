@@ -1,12 +1,15 @@
 """Files → a DuckDB relation named `_src`, one row per physical record, with its 1-based line/row number.
 
-* JSONL (`.jsonl`, `.ndjson`, optionally `.gz`): one JSON document per line; `_src(_line, _raw)`. Blank lines are
+* JSONL (`.jsonl`, `.ndjson`, optionally `.gz`): one JSON document per line; `_src(_line, _raw)`. Blank lines
+are
   not records. A `.json` file is one document (line 1), e.g. an OTLP export.
-* CSV (optionally `.gz`): header row, every column read as text; `_src(_line, _raw, <columns>)`; `_line` is the
+* CSV (optionally `.gz`): header row, every column read as text; `_src(_line, _raw, <columns>)`; `_line` is
+the
   physical line (header = line 1). Rows DuckDB cannot parse land in `_rejects`.
 * Parquet: `_src(_line, _raw, <typed columns>)`; `_line` is the 1-based row number.
 
-Invalid UTF-8 never stops a file: the offending lines are reported in `_rejects` (reason `invalid_utf8`) with the
+Invalid UTF-8 never stops a file: the offending lines are reported in `_rejects` (reason `invalid_utf8`) with
+the
 bad bytes shown as U+FFFD, and the rest of the file is read normally.
 """
 
@@ -68,7 +71,8 @@ def file_format(path: Path) -> str | None:
 def read_source(con: duckdb.DuckDBPyConnection, path: Path, sample_only: bool = False) -> SourceInfo:
     """Expose `path` as `_src` (and its unreadable records as `_rejects`) on `con`.
 
-    With `sample_only`, a JSON file is exposed through its first SAMPLE_BYTES only (enough to detect its shape;
+    With `sample_only`, a JSON file is exposed through its first SAMPLE_BYTES only (enough to detect its
+    shape;
     the loader then reads it with `fast_json` or again in full)."""
     fmt = file_format(path)
     if fmt is None:
@@ -105,7 +109,8 @@ def duckdb_type(spec: object) -> str:
 def fast_json(
     con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, object], newlines: int | None = None
 ) -> tuple[SourceInfo, int]:
-    """Expose a JSONL file through DuckDB's parallel `read_json`, with the adapter's structure as explicit column
+    """Expose a JSONL file through DuckDB's parallel `read_json`, with the adapter's structure as explicit
+    column
     types (values stay text, so validation behaves exactly as on the line-by-line path), and return the file's
     line count.
 
@@ -119,11 +124,14 @@ def fast_json(
         "maximum_object_size = 67108864)"
     )
     con.execute(REJECTS_DDL).fetchall()
-    # Materialised in parallel with insertion order kept (the loader's connection sets preserve_insertion_order),
-    # so a row's rowid is its position in the file: line = rowid + 1, with no (single-threaded) window function.
+    # Materialised in parallel with insertion order kept (the loader's connection sets
+    # preserve_insertion_order),
+    # so a row's rowid is its position in the file: line = rowid + 1, with no (single-threaded) window
+    # function.
     con.execute(f"create or replace temp table _src_rows as select * from {reader}").fetchall()
     con.execute(
-        "create or replace temp view _src as select rowid + 1 as _line, null::varchar as _raw, * from _src_rows"
+        "create or replace temp view _src as select rowid + 1 as _line, null::varchar as _raw, * from "
+        "_src_rows"
     ).fetchall()
     return _describe(con, path, "jsonl_fast"), lines
 
@@ -142,7 +150,8 @@ def _line_count(path: Path, newlines: int | None) -> int:
 
 
 def register_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Register the file's lines as `_lines(_line, _text, _bad_utf8)` (used to recover the raw text of rejected
+    """Register the file's lines as `_lines(_line, _text, _bad_utf8)` (used to recover the raw text of
+    rejected
     records read by `fast_json`)."""
     _read_lines(con, path, whole_file=False, sample_only=False, lines_only=True)
 
@@ -233,7 +242,8 @@ def _read_lines(
         "from _lines where _bad_utf8"
     ).fetchall()
     con.execute(
-        "create or replace temp view _src as select _line, rtrim(_text, chr(10) || chr(13)) as _raw from _lines "
+        "create or replace temp view _src as select _line, rtrim(_text, chr(10) || chr(13)) as _raw from "
+        "_lines "
         "where not _bad_utf8 and trim(_text, ' ' || chr(9) || chr(10) || chr(13)) <> ''"
     ).fetchall()
 

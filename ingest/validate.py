@@ -2,8 +2,10 @@
 
 Input: relation `_mapped` (`_line, _raw, _unparseable` and every contract column of the record type, as text
 or in the file's own types). Output: view `_checked` with the contract columns converted to contract types,
-defaults applied, and `_reason_code` / `_reason_message` / `_raw_record` set on rejected records (first failing
-rule wins, in the order of REASON_CODES), plus temp table `_rejected` holding just the rejected records. Duplicates are not a validation matter (see load.py).
+defaults applied, and `_reason_code` / `_reason_message` / `_raw_record` set on rejected records (first
+failing
+rule wins, in the order of REASON_CODES), plus temp table `_rejected` holding just the rejected records.
+Duplicates are not a validation matter (see load.py).
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def _typed(name: str, target: str, source_type: str) -> tuple[str, str | None]:
         if _is_text(source_type):
             text = f"{raw}::varchar"
             typed = (
-                f"case when starts_with(trim({text}), '[') then try_cast(try_cast({text} as json) as varchar[]) "
+                f"case when starts_with(trim({text}), '[') then try_cast(try_cast({text} as json) as "
+                "varchar[]) "
                 f"when trim({text}) = '' then null else string_split({text}, ';') end"
             )
         else:
@@ -170,7 +173,10 @@ def check(
     timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
     bad_ts = {name: f'("{name}" is not null and t__{name} is null)' for name in timestamps}
     absurd_ts = {
-        name: f"(t__{name} < timestamptz '{EARLIEST}' or t__{name} > timestamptz '{load_started_at}' + interval 1 day)"
+        name: (
+            f"(t__{name} < timestamptz '{EARLIEST}' "
+            f"or t__{name} > timestamptz '{load_started_at}' + interval 1 day)"
+        )
         for name in timestamps
     }
     rules: list[tuple[str, tuple[str, str]]] = [
@@ -202,14 +208,16 @@ def check(
                 "reasoning_exceeds_output",
                 (
                     "(t__reasoning_output_tokens > t__output_tokens)",
-                    "'reasoning_output_tokens (' || t__reasoning_output_tokens::varchar || ') > output_tokens (' "
+                    "'reasoning_output_tokens (' || t__reasoning_output_tokens::varchar || ') > "
+                    "output_tokens (' "
                     "|| t__output_tokens::varchar || ')'",
                 ),
             ),
         ]
     rules.append(("invalid_value", _any(_domain_rules(record_type), "value outside its allowed domain in:")))
     code_case = " ".join(f"when {condition} then '{code}'" for code, (condition, _) in rules)
-    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch on
+    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch
+    # on
     # the rows that matched it, so valid rows pay nothing for them.
     message_case = " ".join(f"when '{code}' then {message}" for code, (_, message) in rules)
     typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in typed_exprs.items())
@@ -219,9 +227,12 @@ def check(
         f"""
         create or replace temp {"table _checked_rows" if materialize else "view _checked"} as
         with typed as (select *, {typed_select} from _mapped),
-        coded as (select *, case when _unparseable then 'unparseable' {code_case} end as _reason_code from typed)
+        coded as (
+            select *, case when _unparseable then 'unparseable' {code_case} end as _reason_code from typed
+        )
         select _rec, _line, {contract_select}, _reason_code,
-            case _reason_code when 'unparseable' then 'not a JSON object (invalid JSON); fix or re-export the line'
+            case _reason_code
+                when 'unparseable' then 'not a JSON object (invalid JSON); fix or re-export the line'
                 {message_case} end as _reason_message,
             case when _reason_code is not null then {raw_record_sql(raw_fields)} end as _raw_record
         from coded
@@ -231,7 +242,8 @@ def check(
         con.execute("create or replace temp view _checked as select * from _checked_rows").fetchall()
     # Only the rejected rows are materialised; valid rows are streamed from `_checked` straight into raw.
     con.execute(
-        "create or replace temp table _rejected as select _rec, _line, _reason_code, _reason_message, _raw_record "
+        "create or replace temp table _rejected as select _rec, _line, _reason_code, _reason_message, "
+        "_raw_record "
         "from _checked where _reason_code is not null"
     ).fetchall()
 

@@ -51,7 +51,9 @@ def test_anthropic_input_tokens_add_cache_reads_and_writes(tmp_path: Path) -> No
     db, report = _load(tmp_path, FIXTURES / "anthropic" / "messages.jsonl")
     assert report.files[0].adapter == "anthropic"
     # The design's example: 100 + 900 + 50 -> 1050.
-    assert query(db, "select input_tokens, output_tokens from raw.usage_events where event_id = 'an-0001'")[0] == (
+    assert query(db, "select input_tokens, output_tokens from raw.usage_events where event_id = 'an-0001'")[
+        0
+    ] == (
         1050,
         200,
     )
@@ -77,7 +79,9 @@ def test_gemini_thoughts_are_added_to_candidates(tmp_path: Path) -> None:
 def test_gemini_sums_match_polars(tmp_path: Path) -> None:
     path = FIXTURES / "gemini" / "generate_content.jsonl"
     frame = pl.read_ndjson(path).unnest("response").unnest("usageMetadata")
-    expected_output = (frame["candidatesTokenCount"].fill_null(0) + frame["thoughtsTokenCount"].fill_null(0)).sum()
+    expected_output = (
+        frame["candidatesTokenCount"].fill_null(0) + frame["thoughtsTokenCount"].fill_null(0)
+    ).sum()
     db, _ = _load(tmp_path, path)
     assert query(db, "select sum(output_tokens) from raw.usage_events")[0][0] == expected_output
 
@@ -108,7 +112,10 @@ def test_otel_genai_spans(tmp_path: Path) -> None:
     )
     error = query(db, "select status, error_type, user_id from raw.usage_events where status = 'error'")
     assert error == [("error", "timeout", "u-jonas")]  # user.id from the resource
-    assert query(db, "select provider from raw.usage_events where event_id = 'otel-evt-explicit-1'")[0][0] == "google"
+    assert (
+        query(db, "select provider from raw.usage_events where event_id = 'otel-evt-explicit-1'")[0][0]
+        == "google"
+    )
 
 
 def test_litellm_spend_logs_jsonl(tmp_path: Path) -> None:
@@ -126,9 +133,15 @@ def test_litellm_spend_logs_jsonl(tmp_path: Path) -> None:
         "from raw.usage_events where event_id = 'chatcmpl-ll-0001'",
     )[0]
     assert row == ("team-umbrella", "u-felipe", "sess-9", 2500.0, 400.0, ["prod", "support-bot"], "chat")
-    assert query(db, "select user_id from raw.usage_events where event_id = 'chatcmpl-ll-0002'")[0][0] == "customer-42"
-    assert query(db, "select status, operation from raw.usage_events where event_id in ('chatcmpl-ll-0003', "
-                     "'chatcmpl-ll-0004') order by event_id") == [("success", "embeddings"), ("error", "chat")]
+    assert (
+        query(db, "select user_id from raw.usage_events where event_id = 'chatcmpl-ll-0002'")[0][0]
+        == "customer-42"
+    )
+    assert query(
+        db,
+        "select status, operation from raw.usage_events where event_id in ('chatcmpl-ll-0003', "
+        "'chatcmpl-ll-0004') order by event_id",
+    ) == [("success", "embeddings"), ("error", "chat")]
 
 
 def test_litellm_spend_logs_csv(tmp_path: Path) -> None:
@@ -136,9 +149,9 @@ def test_litellm_spend_logs_csv(tmp_path: Path) -> None:
     frame = pl.read_csv(path)
     db, report = _load(tmp_path, path)
     assert report.files[0].adapter == "litellm"
-    assert query(db, "select sum(input_tokens), sum(output_tokens), sum(cache_read_input_tokens) from raw.usage_events")[
-        0
-    ] == (frame["prompt_tokens"].sum(), frame["completion_tokens"].sum(), 1024)
+    assert query(
+        db, "select sum(input_tokens), sum(output_tokens), sum(cache_read_input_tokens) from raw.usage_events"
+    )[0] == (frame["prompt_tokens"].sum(), frame["completion_tokens"].sum(), 1024)
 
 
 def test_canonical_formats_and_exact_money(tmp_path: Path) -> None:
@@ -152,7 +165,11 @@ def test_canonical_formats_and_exact_money(tmp_path: Path) -> None:
         "workspaces.csv": ("canonical", "workspace", 3, 0),
         "users.jsonl.gz": ("canonical", "user", 3, 0),
     }
-    money = dict(query(db, "select event_id, provider_cost_usd from raw.usage_events where provider_cost_usd is not null"))
+    money = dict(
+        query(
+            db, "select event_id, provider_cost_usd from raw.usage_events where provider_cost_usd is not null"
+        )
+    )
     assert money["c-0001"] == Decimal("0.1")  # JSON number 0.1 stays exactly 0.1
     assert money["csv-0001"] == Decimal("0.000123456789")
     assert money["pq-0002"] == Decimal("0.1")
@@ -163,15 +180,23 @@ def test_canonical_formats_and_exact_money(tmp_path: Path) -> None:
     assert times["csv-0002"] == "2025-02-01 09:05:00+00"
     assert times["csv-0003"] == "2025-02-01 11:00:00+00"
     tags = dict(query(db, "select event_id, tags from raw.usage_events where tags is not null"))
-    assert tags == {"c-0001": ["prod", "rag"], "c-0004": ["batch"], "csv-0001": ["prod", "batch"],
-                    "csv-0003": ["long-context"], "pq-0001": ["prod"]}
+    assert tags == {
+        "c-0001": ["prod", "rag"],
+        "c-0004": ["batch"],
+        "csv-0001": ["prod", "batch"],
+        "csv-0003": ["long-context"],
+        "pq-0001": ["prod"],
+    }
     canonical_input = pl.read_ndjson(FIXTURES / "canonical" / "usage_events.jsonl")["input_tokens"].sum()
     csv_input = pl.read_csv(FIXTURES / "canonical" / "usage_events.csv.gz")["input_tokens"].sum()
     parquet_input = pl.read_parquet(FIXTURES / "canonical" / "usage_events.parquet")["input_tokens"].sum()
-    assert query(db, "select sum(input_tokens) from raw.usage_events")[0][0] == canonical_input + csv_input + parquet_input
-    assert query(db, "select plan, monthly_budget_usd, timezone from raw.workspaces where workspace_id = 'ws-initech'")[
-        0
-    ] == ("starter", Decimal("200.50"), "UTC")
+    assert (
+        query(db, "select sum(input_tokens) from raw.usage_events")[0][0]
+        == canonical_input + csv_input + parquet_input
+    )
+    assert query(
+        db, "select plan, monthly_budget_usd, timezone from raw.workspaces where workspace_id = 'ws-initech'"
+    )[0] == ("starter", Decimal("200.50"), "UTC")
 
 
 @pytest.mark.parametrize("adapter", ["openai", "anthropic", "gemini"])
@@ -189,5 +214,8 @@ def test_unknown_shape_fails_the_file_not_the_run(tmp_path: Path) -> None:
     good = FIXTURES / "gemini" / "generate_content.jsonl"
     _, report = _load(tmp_path, odd, good)
     assert not report.ok
-    assert report.by_file("mystery.jsonl").error is not None and "--adapter" in report.by_file("mystery.jsonl").error
+    assert (
+        report.by_file("mystery.jsonl").error is not None
+        and "--adapter" in report.by_file("mystery.jsonl").error
+    )
     assert report.by_file("generate_content.jsonl").loaded == 2

@@ -25,10 +25,17 @@ def test_sigkill_inside_the_transaction_leaves_nothing(tmp_path: Path) -> None:
     db = tmp_path / "build.duckdb"
     marker = tmp_path / "paused"
     env = {**os.environ, PAUSE_HOOK_ENV: str(marker), PAUSE_ONLY_ENV: victim.name, "PYTHONPATH": str(ROOT)}
-    script = "import sys; from pathlib import Path; from ingest.load import ingest_paths; " \
-             "ingest_paths(Path(sys.argv[1]), [Path(sys.argv[2])])"
-    process = subprocess.Popen([sys.executable, "-c", script, str(db), str(landing)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    script = (
+        "import sys; from pathlib import Path; from ingest.load import ingest_paths; "
+        "ingest_paths(Path(sys.argv[1]), [Path(sys.argv[2])])"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(db), str(landing)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():
@@ -59,4 +66,7 @@ def test_sigkill_inside_the_transaction_leaves_nothing(tmp_path: Path) -> None:
         expected_events,
         expected_events,
     )
-    assert query(db, "select count(*), count(distinct content_hash) from raw.load_manifest")[0] == (len(files), len(files))
+    assert query(db, "select count(*), count(distinct content_hash) from raw.load_manifest")[0] == (
+        len(files),
+        len(files),
+    )

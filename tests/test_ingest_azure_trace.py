@@ -26,12 +26,18 @@ def test_both_files_load_with_the_csv_sums(tmp_path: Path) -> None:
         loaded = query(
             db,
             "select count(*), sum(input_tokens), sum(output_tokens), count(distinct event_id), "
-            "count(distinct user_id), min(occurred_at)::varchar, max(occurred_at)::varchar, any_value(model), "
+            "count(distinct user_id), min(occurred_at)::varchar, max(occurred_at)::varchar, "
+            "any_value(model), "
             "any_value(provider) from raw.usage_events where workspace_id = ?",
             [workspace],
         )[0]
         times = csv["TIMESTAMP"].str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
-        assert loaded[:4] == (csv.height, csv["ContextTokens"].sum(), csv["GeneratedTokens"].sum(), csv.height)
+        assert loaded[:4] == (
+            csv.height,
+            csv["ContextTokens"].sum(),
+            csv["GeneratedTokens"].sum(),
+            csv.height,
+        )
         assert loaded[4] == 50
         assert loaded[5].startswith(times.min().strftime("%Y-%m-%d %H:%M:%S"))
         assert loaded[6].startswith(times.max().strftime("%Y-%m-%d %H:%M:%S"))

@@ -37,8 +37,19 @@ def test_manifest_records_hash_counts_and_time(tmp_path: Path) -> None:
     )[0]
     import hashlib
 
-    assert row == ("sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(), "usage", "canonical", 17, 4, 1, 12, True)
-    load_ids = query(db, "select distinct load_id from raw.usage_events union select distinct load_id from raw.quarantine")
+    assert row == (
+        "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
+        "usage",
+        "canonical",
+        17,
+        4,
+        1,
+        12,
+        True,
+    )
+    load_ids = query(
+        db, "select distinct load_id from raw.usage_events union select distinct load_id from raw.quarantine"
+    )
     assert load_ids == query(db, "select load_id from raw.load_manifest")
 
 
@@ -58,15 +69,25 @@ def test_changed_file_loads_only_new_events(tmp_path: Path) -> None:
 
 def test_feedback_versions_and_snapshots_are_all_loaded(tmp_path: Path) -> None:
     db = tmp_path / "build.duckdb"
-    report = ingest_paths(db, [FIXTURES / "canonical" / "feedback_events.jsonl", FIXTURES / "canonical" /
-                               "workspaces.csv"], progress=quiet)
+    report = ingest_paths(
+        db,
+        [FIXTURES / "canonical" / "feedback_events.jsonl", FIXTURES / "canonical" / "workspaces.csv"],
+        progress=quiet,
+    )
     assert report.duplicates == 0
-    versions = query(db, "select value from raw.feedback_events where feedback_id = 'fb-b' order by created_at")
+    versions = query(
+        db, "select value from raw.feedback_events where feedback_id = 'fb-b' order by created_at"
+    )
     assert versions == [("3",), ("5",)]
     snapshot = tmp_path / "workspaces_later.csv"
-    snapshot.write_text("workspace_id,name,plan,monthly_budget_usd,timezone,created_at\n"
-                        "ws-acme,Acme Labs,enterprise,30000,America/Sao_Paulo,2023-06-01T00:00:00Z\n")
+    snapshot.write_text(
+        "workspace_id,name,plan,monthly_budget_usd,timezone,created_at\n"
+        "ws-acme,Acme Labs,enterprise,30000,America/Sao_Paulo,2023-06-01T00:00:00Z\n"
+    )
     ingest_paths(db, [snapshot], progress=quiet)
-    budgets = query(db, "select monthly_budget_usd::varchar from raw.workspaces where workspace_id = 'ws-acme' "
-                        "order by ingested_at")
+    budgets = query(
+        db,
+        "select monthly_budget_usd::varchar from raw.workspaces where workspace_id = 'ws-acme' "
+        "order by ingested_at",
+    )
     assert budgets == [("25000.00",), ("30000.00",)]

@@ -1,10 +1,13 @@
-"""Adapters: map foreign record shapes (provider usage objects, OTel spans, gateway logs) onto the raw contract.
+"""Adapters: map foreign record shapes (provider usage objects, OTel spans, gateway logs) onto the raw
+contract.
 
 An adapter is declarative: the JSON `structure` DuckDB's `json_transform` parses each record into (a struct
 named `d`; for CSV/Parquet sources `d` is built from the file's columns), and a `mapping` from each contract
-column to a SQL expression over `d` (and `_line`). Values stay as text (or the file's own type) here; converting
+column to a SQL expression over `d` (and `_line`). Values stay as text (or the file's own type) here;
+converting
 and checking types is validation's job, so a bad value is quarantined with the right reason instead of being
-silently turned into NULL. Everything runs as one set-based DuckDB query per file: no Python loop over records.
+silently turned into NULL. Everything runs as one set-based DuckDB query per file: no Python loop over
+records.
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ def flat_structure(record_type: RecordType) -> dict[str, object]:
 
 
 def sum_tokens(main: str, *parts: str) -> str:
-    """SQL for main + parts (parts default 0) over text values; a non-integer operand is passed through as text
+    """SQL for main + parts (parts default 0) over text values; a non-integer operand is passed through as
+    text
     (e.g. `12 + lots`) so validation quarantines it as wrong_type instead of silently dropping it."""
     operands = [main, *parts]
     all_int = " and ".join(

@@ -1,4 +1,5 @@
-"""The raw contract itself (docs/ingest.md, "The raw contract"): field names are the contract's column names."""
+"""The raw contract itself (docs/ingest.md, "The raw contract"): field names are the contract's column
+names."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Google Gemini generateContent: envelope + the response under `response` with `usageMetadata`.
 promptTokenCount already includes cachedContentTokenCount; thoughtsTokenCount is SEPARATE from
-candidatesTokenCount, so output = candidatesTokenCount + thoughtsTokenCount and reasoning = thoughtsTokenCount.
+candidatesTokenCount, so output = candidatesTokenCount + thoughtsTokenCount and reasoning =
+thoughtsTokenCount.
 Defaults: provider `google`, model = response.modelVersion, message_id = response.responseId,
 finish_reason = response.candidates[0].finishReason.
 """

@@ -1,7 +1,8 @@
 """LiteLLM proxy spend-log rows (`LiteLLM_SpendLogs`, as JSONL, CSV or Parquet export).
 
 request_id → event_id and message_id; startTime (naive = UTC) → occurred_at; endTime − startTime → latency_ms;
-completionStartTime − startTime → time_to_first_token_ms; team_id → workspace_id; end_user, else user → user_id;
+completionStartTime − startTime → time_to_first_token_ms; team_id → workspace_id; end_user, else user →
+user_id;
 session_id → conversation_id; custom_llm_provider → provider; model → model; call_type → operation
 (completion/acompletion → chat, embedding/aembedding → embeddings); prompt_tokens / completion_tokens (LiteLLM
 normalises to OpenAI's inclusive convention) → input/output; metadata.usage_object.prompt_tokens_details
@@ -39,7 +40,10 @@ STRUCTURE: dict[str, object] = {
 
 
 def _ms_between(start: str, end: str) -> str:
-    return f"(epoch_ms(try_cast({end}::varchar as timestamptz)) - epoch_ms(try_cast({start}::varchar as timestamptz)))"
+    return (
+        f"(epoch_ms(try_cast({end}::varchar as timestamptz)) "
+        f"- epoch_ms(try_cast({start}::varchar as timestamptz)))"
+    )
 
 
 def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
@@ -61,10 +65,14 @@ def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
         "output_tokens": "d.completion_tokens",
         "cache_read_input_tokens": f"coalesce({usage.format('prompt_tokens_details.cached_tokens')}, '0')",
         "cache_creation_input_tokens": f"coalesce({usage.format('cache_creation_input_tokens')}, '0')",
-        "reasoning_output_tokens": f"coalesce({usage.format('completion_tokens_details.reasoning_tokens')}, '0')",
+        "reasoning_output_tokens": (
+            f"coalesce({usage.format('completion_tokens_details.reasoning_tokens')}, '0')"
+        ),
         "latency_ms": _ms_between("d.startTime", "d.endTime"),
         "time_to_first_token_ms": _ms_between("d.startTime", "d.completionStartTime"),
-        "status": "case when lower(d.status) = 'failure' then 'error' else coalesce(lower(d.status), 'success') end",
+        "status": (
+            "case when lower(d.status) = 'failure' then 'error' else coalesce(lower(d.status), 'success') end"
+        ),
         "provider_cost_usd": "d.spend",
         "tags": "try_cast(d.request_tags::varchar as varchar[])",
         "metadata": "d.metadata",

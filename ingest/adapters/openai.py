@@ -1,7 +1,8 @@
 """OpenAI-style chat completion: an envelope (event_id, occurred_at, workspace_id, user_id, ...) with the
 provider's response object under `response`. OpenAI counts are already inclusive:
 input = usage.prompt_tokens (cached included), output = usage.completion_tokens (reasoning included),
-cache read = usage.prompt_tokens_details.cached_tokens, reasoning = usage.completion_tokens_details.reasoning_tokens.
+cache read = usage.prompt_tokens_details.cached_tokens, reasoning =
+usage.completion_tokens_details.reasoning_tokens.
 Defaults: provider `openai`, model = response.model, message_id = event_id fallback = response.id,
 finish_reason = response.choices[0].finish_reason.
 """
@@ -49,7 +50,7 @@ def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
 ADAPTER = Adapter(
     name="openai",
     record_type="usage",
-    description="envelope + OpenAI chat completion `response` (usage.prompt_tokens/completion_tokens, inclusive)",
+    description="envelope + OpenAI chat completion `response` (prompt_tokens/completion_tokens, inclusive)",
     structure=STRUCTURE,
     mapping=_mapping,
 )

@@ -3,7 +3,8 @@
 
 One record = one GenAI span: a span with a `gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.system` or
 `gen_ai.usage.input_tokens` attribute; other spans (HTTP, DB, ...) are not LLM calls and are not records.
-Attribute values are read from stringValue / intValue / doubleValue / boolValue (first element of arrayValue for
+Attribute values are read from stringValue / intValue / doubleValue / boolValue (first element of arrayValue
+for
 lists). Span attributes win over resource attributes.
 
 event_id = `synapscale.event.id` if set, else `<traceId>:<spanId>`; occurred_at = startTimeUnixNano;
@@ -23,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.adapters import Adapter
+from ingest.contract import USAGE
 
 _ATTRS = (
     "map_from_entries(list_transform(coalesce(json_extract({src}, '$[*]'), []), lambda a: struct_pack("
@@ -36,19 +38,25 @@ def _attr(key: str) -> str:
     return f"coalesce(attrs['{key}'], res_attrs['{key}'])"
 
 
+_NULL_COLUMNS = ", ".join(f"null::varchar as {column}" for column in USAGE.columns)
+
+
 def _sql(path: Path) -> str:
     nanos_to_text = (
-        "coalesce(strftime(make_timestamp(try_cast(start_nanos as bigint) // 1000), '%Y-%m-%dT%H:%M:%S.%fZ'), "
+        "coalesce(strftime(make_timestamp(try_cast(start_nanos as bigint) // 1000), "
+        "'%Y-%m-%dT%H:%M:%S.%fZ'), "
         "start_nanos)"
     )
     provider = _attr("gen_ai.provider.name") + ", " + _attr("gen_ai.system")
     return f"""
 with parsed as (
-    select _line, _raw, case when starts_with(ltrim(_raw), '{{') and json_valid(_raw) then _raw::json end as doc
+    select _line, _raw,
+        case when starts_with(ltrim(_raw), '{{') and json_valid(_raw) then _raw::json end as doc
     from _src
 ),
 resource_lists as (
-    select _line, coalesce(json_extract(doc, '$.resourceSpans[*]'), []) as rs from parsed where doc is not null
+    select _line, coalesce(json_extract(doc, '$.resourceSpans[*]'), []) as rs
+    from parsed where doc is not null
 ),
 resources as (select _line, unnest(rs) as r, generate_subscripts(rs, 1) as ri from resource_lists),
 span_lists as (
@@ -71,7 +79,7 @@ genai as (
     where attrs['gen_ai.operation.name'] is not null or attrs['gen_ai.provider.name'] is not null
         or attrs['gen_ai.system'] is not null or attrs['gen_ai.usage.input_tokens'] is not null
 )
-select _line * 1000000 as _rec, _line, _raw, true as _unparseable, {", ".join("null::varchar as " + c for c in _USAGE_COLUMNS)}
+select _line * 1000000 as _rec, _line, _raw, true as _unparseable, {_NULL_COLUMNS}
 from parsed where doc is null
 union all by name
 select _rec, _line, _raw, false as _unparseable,
@@ -105,15 +113,9 @@ from genai
 """
 
 
-_USAGE_COLUMNS = (
-    "event_id occurred_at workspace_id user_id conversation_id message_id provider model operation input_tokens "
-    "output_tokens cache_read_input_tokens cache_creation_input_tokens reasoning_output_tokens latency_ms "
-    "time_to_first_token_ms status error_type finish_reason is_streaming provider_cost_usd tags metadata"
-).split()
-
 ADAPTER = Adapter(
     name="otel",
     record_type="usage",
-    description="OpenTelemetry GenAI spans in OTLP JSON (resourceSpans/scopeSpans/spans, gen_ai.* attributes)",
+    description="OpenTelemetry GenAI spans in OTLP JSON (gen_ai.* span attributes)",
     custom_sql=_sql,
 )
