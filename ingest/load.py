@@ -335,10 +335,9 @@ def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
     """`_duplicates(_rec)`: valid usage events whose event_id is already in raw.usage_events or appeared
-    earlier
-    in the file (the first valid occurrence wins). Feedback versions and snapshots are never duplicates.
-    Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy of the
-    rows."""
+    earlier in the file (the first valid occurrence wins). Feedback versions and snapshots are never
+    duplicates. Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy
+    of the rows."""
     if record_type.name != "usage":
         con.execute(
             "create or replace temp table _duplicates as select 0::bigint as _rec where false"
@@ -347,7 +346,7 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) ->
     con.execute(
         f"""
         create or replace temp table _duplicates as
-        with valid as (select _rec, event_id from _checked where _rec not in (select _rec from _rejected)),
+        with valid as (select _rec, _key as event_id from _verdicts where _reason_code is null),
         existing as (
             select distinct e.event_id from {RAW_SCHEMA}.usage_events e
             semi join (select distinct event_id from valid) v on v.event_id = e.event_id

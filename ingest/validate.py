@@ -4,7 +4,8 @@ Input: relation `_mapped` (`_line, _raw, _unparseable` and every contract column
 or in the file's own types). Output: view `_checked` with the contract columns converted to contract types,
 defaults applied, and `_reason_code` / `_reason_message` / `_raw_record` set on rejected records (first
 failing
-rule wins, in the order of REASON_CODES), plus temp table `_rejected` holding just the rejected records.
+rule wins, in the order of REASON_CODES), plus temp tables `_verdicts` (record number, key, reason code of
+every record) and `_rejected` (the rejected records with message and raw text).
 Duplicates are not a validation matter (see load.py).
 """
 
@@ -240,11 +241,17 @@ def check(
     ).fetchall()
     if materialize:
         con.execute("create or replace temp view _checked as select * from _checked_rows").fetchall()
-    # Only the rejected rows are materialised; valid rows are streamed from `_checked` straight into raw.
+    # One pass computes every verdict: a narrow table (record number, key, reason) that dedupe reads too;
+    # valid rows themselves are streamed from `_checked` straight into raw by the loader.
     con.execute(
-        "create or replace temp table _rejected as select _rec, _line, _reason_code, _reason_message, "
-        "_raw_record "
-        "from _checked where _reason_code is not null"
+        f"create or replace temp table _verdicts as select _rec, {record_type.key} as _key, _reason_code "
+        "from _checked"
+    ).fetchall()
+    rejected = con.execute("select count(*) from _verdicts where _reason_code is not null").fetchall()[0][0]
+    which = "_rec in (select _rec from _verdicts where _reason_code is not null)" if rejected else "false"
+    con.execute(
+        "create or replace temp table _rejected as "
+        f"select _rec, _line, _reason_code, _reason_message, _raw_record from _checked where {which}"
     ).fetchall()
 
 
