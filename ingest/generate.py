@@ -185,6 +185,7 @@ UNKNOWN_VARIANTS: tuple[ModelVariant, ...] = (
     ),
 )
 UNKNOWN_SHARE = 0.005
+CACHING_KINDS = ("anthropic", "deepseek", "none", "openai")  # sorted: searchsorted maps names to codes
 FALLBACK_RAW_NAME = "gpt-4o-mini"  # used before a model's release date
 
 # Approximate USD per 1M tokens (input, output) for gateway-reported cost on some calls.
@@ -445,6 +446,11 @@ def _sample_rows(rng: np.random.Generator, weights: np.ndarray, rows: np.ndarray
     return np.minimum(flat - rows * weights.shape[1], weights.shape[1] - 1)
 
 
+def _pick(values: np.ndarray, index: np.ndarray) -> pl.Series:
+    """values[index] as a polars string column, gathered from the few distinct values (fast)."""
+    return pl.Series(values.tolist(), dtype=pl.String).gather(index)
+
+
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
     return pl.select(pl.lit(prefix) + pl.Series(numbers).cast(pl.String).str.zfill(width)).to_series()
 
@@ -526,21 +532,22 @@ def _usage(
     input_tokens = np.clip(rng.lognormal(6.4 + prompt_shift, 1.0), 5, 120_000).astype(np.int64)
     reasoning_model = table["reasoning"][variant]
     output_tokens = np.clip(rng.lognormal(np.where(reasoning_model, 6.6, 5.2), 0.8), 1, 4096).astype(np.int64)
-    caching = table["caching"][variant]
+    # Per-variant facts looked up by index (comparing strings per event would be slow).
+    caching = np.searchsorted(np.array(CACHING_KINDS), table["caching"])[variant]
     draw, share = rng.random(n), rng.random(n)
     cache_read = np.zeros(n, dtype=np.int64)
-    openai_hit = (caching == "openai") & (input_tokens >= 1024) & (draw < 0.45)
+    openai_hit = (caching == CACHING_KINDS.index("openai")) & (input_tokens >= 1024) & (draw < 0.45)
     cache_read = np.where(
         openai_hit, (input_tokens * (0.25 + 0.65 * share)).astype(np.int64) // 128 * 128, cache_read
     )
-    anthropic_read = (caching == "anthropic") & (draw < 0.3)
+    anthropic_read = (caching == CACHING_KINDS.index("anthropic")) & (draw < 0.3)
     cache_read = np.where(anthropic_read, (input_tokens * (0.3 + 0.6 * share)).astype(np.int64), cache_read)
-    deepseek_hit = (caching == "deepseek") & (draw < 0.5)
+    deepseek_hit = (caching == CACHING_KINDS.index("deepseek")) & (draw < 0.5)
     cache_read = np.where(
         deepseek_hit, (input_tokens * (0.2 + 0.7 * share)).astype(np.int64) // 64 * 64, cache_read
     )
     cache_write = np.where(
-        (caching == "anthropic") & (draw >= 0.3) & (draw < 0.4),
+        (caching == CACHING_KINDS.index("anthropic")) & (draw >= 0.3) & (draw < 0.4),
         (input_tokens * (0.1 + 0.4 * share)).astype(np.int64),
         0,
     )
@@ -552,10 +559,12 @@ def _usage(
     ttft = table["ttft_ms"][variant] * rng.lognormal(0.0, 0.35, n) * (1 + input_tokens / 60_000)
     generation = output_tokens / (table["tokens_per_second"][variant] * rng.lognormal(0.0, 0.2, n)) * 1000
     latency = np.where(is_error, ttft * rng.uniform(0.5, 3.0, n), ttft + generation)
-    error_type = np.array(ERROR_TYPES)[rng.integers(0, len(ERROR_TYPES), n)]
-    latency = np.where(is_error & (error_type == "timeout"), 60_000.0, latency)
+    error_type = rng.integers(0, len(ERROR_TYPES), n)
+    latency = np.where(is_error & (error_type == ERROR_TYPES.index("timeout")), 60_000.0, latency)
     streaming = rng.random(n) < 0.65
-    finish = np.where(output_tokens >= 4096, "length", np.where(rng.random(n) < 0.03, "tool_calls", "stop"))
+    finish = np.where(
+        output_tokens >= 4096, 1, np.where(rng.random(n) < 0.03, 2, 0)
+    )  # stop, length, tool_calls
     # Gateway-reported cost on Bedrock/Together calls and ~5 % of the others, exact in units of 1e-12 USD.
     unique_variants, inverse = np.unique(variant, return_inverse=True)
     price_in = np.array(
@@ -565,8 +574,8 @@ def _usage(
         [round(GATEWAY_PRICES[table["canonical"][v]][1] * 1_000_000) for v in unique_variants]
     )
     pico = input_tokens * price_in[inverse] + output_tokens * price_out[inverse]
-    provider = table["provider"][variant]
-    has_cost = (np.isin(provider, ["bedrock", "together_ai"]) | (rng.random(n) < 0.05)) & ~is_error
+    gateway = np.isin(table["provider"], ["bedrock", "together_ai"])[variant]
+    has_cost = (gateway | (rng.random(n) < 0.05)) & ~is_error
     tagged = rng.random(n) < 0.25
     tag_index = rng.integers(0, len(TAG_SETS), n)
     with_metadata = rng.random(n) < 0.3
@@ -579,8 +588,8 @@ def _usage(
             "user_id": users["user_id"].gather(user),
             "conversation_id": _ids("conv_", conversation, 9),
             "message_id": _ids("msg_", index, 10),
-            "provider": provider,
-            "model": table["raw_name"][variant],
+            "provider": _pick(table["provider"], variant),
+            "model": _pick(table["raw_name"], variant),
             "operation": pl.repeat("chat", n, eager=True),
             "input_tokens": input_tokens,
             "output_tokens": output_tokens,
@@ -589,9 +598,11 @@ def _usage(
             "reasoning_output_tokens": reasoning,
             "latency_ms": np.round(latency, 1),
             "time_to_first_token_ms": pl.Series(np.round(ttft, 1)).set(pl.Series(~streaming), None),
-            "status": np.where(is_error, "error", "success"),
-            "error_type": pl.Series(error_type).set(pl.Series(~is_error), None),
-            "finish_reason": pl.Series(finish).set(pl.Series(is_error), None),
+            "status": _pick(np.array(["success", "error"]), is_error.astype(np.int64)),
+            "error_type": _pick(np.array(ERROR_TYPES), error_type).set(pl.Series(~is_error), None),
+            "finish_reason": _pick(np.array(["stop", "length", "tool_calls"]), finish).set(
+                pl.Series(is_error), None
+            ),
             "is_streaming": streaming,
             "_pico": pico,
             "_has_cost": has_cost,
