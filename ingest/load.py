@@ -175,6 +175,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
     result = FileResult(file=str(path))
     started = time.perf_counter()
     try:
+        if not path.exists():
+            raise UserError(f"{path}: no such file or directory; check the landing path")
         if readers.file_format(path) is None:
             raise UserError(
                 f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz"
