@@ -1,13 +1,11 @@
-"""Ingest and generator throughput on this machine (not a test; run it by hand and copy the figures to the
-docs).
+"""Ingest and generator throughput on this machine (not a test: run it by hand, copy the figures to the docs).
 
     python benchmarks/ingest_throughput.py [--events 1000000] [--generator-events 10000000] [--workdir DIR]
 
-Generates --events usage events as JSONL and as Parquet (one data set each, rates 0), ingests each into a
-fresh
-build database and reports usage events per second (wall clock of ingest_paths over the whole folder,
-feedback and
-snapshots included); then times write_dataset for --generator-events events as Parquet.
+Generates --events usage events as JSONL and as Parquet (rates 0) in two shapes - the default 240-day data set
+(usage split by month) and a 31-day one (a single usage file) - ingests each into a fresh build database and
+reports usage events per second (wall clock of ingest_paths over the whole folder, feedback and snapshots
+included); then times write_dataset for --generator-events events as Parquet.
 """
 
 from __future__ import annotations
@@ -26,10 +24,11 @@ from ingest.generate import GeneratorConfig, write_dataset  # noqa: E402
 from ingest.load import ingest_paths  # noqa: E402
 
 
-def _ingest(events: int, file_format: str, workdir: Path) -> tuple[float, int]:
-    landing = workdir / f"landing_{file_format}"
-    write_dataset(GeneratorConfig(events=events, file_format=file_format), landing)  # type: ignore[arg-type]
-    db = workdir / f"build_{file_format}.duckdb"
+def _ingest(events: int, file_format: str, days: int, workdir: Path) -> tuple[float, int]:
+    landing = workdir / f"landing_{file_format}_{days}"
+    config = GeneratorConfig(events=events, days=days, file_format=file_format)  # type: ignore[arg-type]
+    write_dataset(config, landing)
+    db = workdir / f"build_{file_format}_{days}.duckdb"
     started = time.perf_counter()
     report = ingest_paths(db, [landing], progress=lambda _: None)
     seconds = time.perf_counter() - started
@@ -37,8 +36,10 @@ def _ingest(events: int, file_format: str, workdir: Path) -> tuple[float, int]:
     usage_loaded = sum(f.loaded for f in report.files if f.record_type == "usage")
     assert usage_loaded == events
     size = sum(f.stat().st_size for f in landing.iterdir())
+    files = len(list(landing.iterdir()))
     print(
-        f"ingest {file_format:7s}: {events:,} usage events ({report.read:,} records, {size / 1e6:,.0f} MB) "
+        f"ingest {file_format:7s} ({days:3d} days, {files:2d} files): {events:,} usage events "
+        f"({report.read:,} records, {size / 1e6:,.0f} MB) "
         f"in {seconds:.2f} s = {events / seconds:,.0f} events/s"
     )
     return seconds, events
@@ -56,8 +57,9 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; workdir {workdir}")
     try:
-        _ingest(args.events, "jsonl", workdir)
-        _ingest(args.events, "parquet", workdir)
+        for days in (240, 31):  # the default data set (monthly files), then one big usage file
+            _ingest(args.events, "jsonl", days, workdir)
+            _ingest(args.events, "parquet", days, workdir)
         out = workdir / "generated"
         started = time.perf_counter()
         files = write_dataset(GeneratorConfig(events=args.generator_events), out)

@@ -3,9 +3,9 @@
 Rule (first match wins; `--adapter` skips it, though the canonical adapter still detects its record type):
 1. Content: the keys of the first 200 parseable records (JSON keys, CSV header, Parquet columns):
    `resourceSpans` → otel; `response.usageMetadata` → gemini; `response.usage.prompt_tokens` → openai;
-   `response.usage.input_tokens` → anthropic; `request_id` + `spend` → litellm;
-   `TIMESTAMP` + `ContextTokens` + `GeneratedTokens` → azure_trace; otherwise canonical with
-   `feedback_id` → feedback, `event_id` → usage, `user_id` → user, `workspace_id` → workspace.
+   `response.usage.input_tokens` → anthropic; `request_id` + `spend` → litellm; `TIMESTAMP` + `ContextTokens`
+   + `GeneratedTokens` → azure_trace; otherwise canonical with `feedback_id` → feedback, `event_id` → usage,
+   `user_id` → user, `workspace_id` → workspace.
 2. File name, when no record can be parsed: the name's first word (`usage`/`events`, `feedback`,
    `workspace(s)`, `user(s)`) picks the canonical record type.
 3. Otherwise the file cannot be processed: the report names it and says to pass `--adapter`.

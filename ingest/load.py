@@ -3,8 +3,7 @@
 Per file: hash → skip if the same content was loaded before → read (readers.py) → detect adapter and record
 type (detect.py) → map (adapters/) → validate (validate.py) → dedupe usage events by event_id (within the file
 and against raw.usage_events) → append records, quarantine rows and the manifest row → commit. A crash before
-the
-commit leaves nothing of the file behind; the re-run loads it exactly once.
+the commit leaves nothing of the file behind; the re-run loads it exactly once.
 """
 
 from __future__ import annotations

@@ -9,8 +9,7 @@ the
 * Parquet: `_src(_line, _raw, <typed columns>)`; `_line` is the 1-based row number.
 
 Invalid UTF-8 never stops a file: the offending lines are reported in `_rejects` (reason `invalid_utf8`) with
-the
-bad bytes shown as U+FFFD, and the rest of the file is read normally.
+the bad bytes shown as U+FFFD, and the rest of the file is read normally.
 """
 
 from __future__ import annotations
@@ -110,9 +109,8 @@ def fast_json(
     con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, object], newlines: int | None = None
 ) -> tuple[SourceInfo, int]:
     """Expose a JSONL file through DuckDB's parallel `read_json`, with the adapter's structure as explicit
-    column
-    types (values stay text, so validation behaves exactly as on the line-by-line path), and return the file's
-    line count.
+    column types (values stay text, so validation behaves exactly as on the line-by-line path), and return the
+    file's line count.
 
     The caller must fall back to `read_source` (line by line) when reading `_src` fails (a malformed line,
     invalid UTF-8, a value of an unexpected JSON kind) or yields fewer rows than the file has lines (read_json
@@ -271,13 +269,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     total_lines = con.execute("select coalesce(max(_ord), 0) from _csv").fetchall()[0][0]
     # Accepted rows are in file order; row k sits on the k-th line after the header that was not rejected.
     con.execute(
-        """
-        create or replace temp table _csv_lines as
-        with candidate as (
-            select range as _line from range(2, ? + (select count(*) from _rejects) + 2)
-            where range not in (select _line from _rejects)
-        )
-        select _line, row_number() over (order by _line) as _ord from candidate
+        """ create or replace temp table _csv_lines as with candidate as ( select range as _line from range(2,
+            ? + (select count(*) from _rejects) + 2) where range not in (select _line from _rejects)
+        ) select _line, row_number() over (order by _line) as _ord from candidate
         """,
         [total_lines],
     ).fetchall()

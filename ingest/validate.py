@@ -3,9 +3,8 @@
 Input: relation `_mapped` (`_line, _raw, _unparseable` and every contract column of the record type, as text
 or in the file's own types). Output: view `_checked` with the contract columns converted to contract types,
 defaults applied, and `_reason_code` / `_reason_message` / `_raw_record` set on rejected records (first
-failing
-rule wins, in the order of REASON_CODES), plus temp tables `_verdicts` (record number, key, reason code of
-every record) and `_rejected` (the rejected records with message and raw text).
+failing rule wins, in the order of REASON_CODES), plus temp tables `_verdicts` (record number, key, reason
+code of every record) and `_rejected` (the rejected records with message and raw text).
 Duplicates are not a validation matter (see load.py).
 """
 

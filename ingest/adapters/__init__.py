@@ -4,10 +4,9 @@ contract.
 An adapter is declarative: the JSON `structure` DuckDB's `json_transform` parses each record into (a struct
 named `d`; for CSV/Parquet sources `d` is built from the file's columns), and a `mapping` from each contract
 column to a SQL expression over `d` (and `_line`). Values stay as text (or the file's own type) here;
-converting
-and checking types is validation's job, so a bad value is quarantined with the right reason instead of being
-silently turned into NULL. Everything runs as one set-based DuckDB query per file: no Python loop over
-records.
+converting and checking types is validation's job, so a bad value is quarantined with the right reason instead
+of being silently turned into NULL. Everything runs as one set-based DuckDB query per file: no Python loop
+over records.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Anthropic Messages API: envelope + the response under `response`. Anthropic's `usage.input_tokens` EXCLUDES
-cache reads and cache writes, so the inclusive contract total is
-input = input_tokens + cache_read_input_tokens + cache_creation_input_tokens (100 + 900 + 50 → 1050).
-Output = usage.output_tokens. Defaults: provider `anthropic`, model = response.model, message_id =
-response.id,
-finish_reason = response.stop_reason.
+cache reads and cache writes, so the inclusive contract total is input = input_tokens +
+cache_read_input_tokens + cache_creation_input_tokens (100 + 900 + 50 → 1050). Output = usage.output_tokens.
+Defaults: provider `anthropic`, model = response.model, message_id = response.id, finish_reason =
+response.stop_reason.
 """
 
 from __future__ import annotations

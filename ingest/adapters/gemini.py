@@ -1,9 +1,8 @@
 """Google Gemini generateContent: envelope + the response under `response` with `usageMetadata`.
 promptTokenCount already includes cachedContentTokenCount; thoughtsTokenCount is SEPARATE from
 candidatesTokenCount, so output = candidatesTokenCount + thoughtsTokenCount and reasoning =
-thoughtsTokenCount.
-Defaults: provider `google`, model = response.modelVersion, message_id = response.responseId,
-finish_reason = response.candidates[0].finishReason.
+thoughtsTokenCount. Defaults: provider `google`, model = response.modelVersion, message_id =
+response.responseId, finish_reason = response.candidates[0].finishReason.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 
 request_id → event_id and message_id; startTime (naive = UTC) → occurred_at; endTime − startTime → latency_ms;
 completionStartTime − startTime → time_to_first_token_ms; team_id → workspace_id; end_user, else user →
-user_id;
-session_id → conversation_id; custom_llm_provider → provider; model → model; call_type → operation
+user_id; session_id → conversation_id; custom_llm_provider → provider; model → model; call_type → operation
 (completion/acompletion → chat, embedding/aembedding → embeddings); prompt_tokens / completion_tokens (LiteLLM
 normalises to OpenAI's inclusive convention) → input/output; metadata.usage_object.prompt_tokens_details
 .cached_tokens → cache read, metadata.usage_object.cache_creation_input_tokens → cache write,

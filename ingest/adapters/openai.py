@@ -2,9 +2,8 @@
 provider's response object under `response`. OpenAI counts are already inclusive:
 input = usage.prompt_tokens (cached included), output = usage.completion_tokens (reasoning included),
 cache read = usage.prompt_tokens_details.cached_tokens, reasoning =
-usage.completion_tokens_details.reasoning_tokens.
-Defaults: provider `openai`, model = response.model, message_id = event_id fallback = response.id,
-finish_reason = response.choices[0].finish_reason.
+usage.completion_tokens_details.reasoning_tokens. Defaults: provider `openai`, model = response.model,
+message_id = event_id fallback = response.id, finish_reason = response.choices[0].finish_reason.
 """
 
 from __future__ import annotations

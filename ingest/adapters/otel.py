@@ -4,8 +4,7 @@
 One record = one GenAI span: a span with a `gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.system` or
 `gen_ai.usage.input_tokens` attribute; other spans (HTTP, DB, ...) are not LLM calls and are not records.
 Attribute values are read from stringValue / intValue / doubleValue / boolValue (first element of arrayValue
-for
-lists). Span attributes win over resource attributes.
+for lists). Span attributes win over resource attributes.
 
 event_id = `synapscale.event.id` if set, else `<traceId>:<spanId>`; occurred_at = startTimeUnixNano;
 latency_ms = (end − start) / 1e6; workspace_id = `synapscale.workspace.id`; user_id = `user.id`, else
