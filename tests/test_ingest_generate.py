@@ -204,3 +204,13 @@ def test_rates_balance_per_file(tmp_path: Path, file_format: str) -> None:
         "reasoning_exceeds_output",
         "invalid_value",
     }
+    # The quarantine keeps each rejected record's raw text: the line as written (JSONL, recovered after the
+    # fast read) or the row's values as JSON (Parquet).
+    raw = query(
+        db,
+        "select raw_record, source_file, source_line from raw.quarantine order by source_file, source_line",
+    )
+    assert all(record.startswith("{") and '"event_id"' in record for record, _, _ in raw)
+    if file_format == "jsonl":
+        record, source_file, line = raw[0]
+        assert record == Path(source_file).read_text().splitlines()[line - 1]
