@@ -1,1 +1,2 @@
-"""SynapScale Analytics: ingestion, pricing import and the pipeline that builds and publishes the warehouse."""
+"""SynapScale Analytics: ingestion, pricing import and the pipeline that builds and publishes the
+warehouse."""

@@ -73,11 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="load landing files (or folders) into the raw schema")
     ingest.add_argument("paths", nargs="+", type=_existing_path, metavar="PATH")
     ingest.add_argument("--warehouse", type=Path, help="warehouse folder (the build database lives there)")
-    ingest.add_argument("--adapter", help="force an adapter instead of detecting it (see README)")
+    ingest.add_argument(
+        "--adapter",
+        help="force an adapter instead of detecting it "
+        "(canonical, openai, anthropic, gemini, otel, litellm, azure_trace; see docs/ingest.md)",
+    )
 
     generate = commands.add_parser("generate", help="write a deterministic synthetic landing data set")
     generate.add_argument("--events", type=_positive_int, default=200_000)
-    generate.add_argument("--days", type=_positive_int, default=120)
+    generate.add_argument(
+        "--days",
+        type=_positive_int,
+        default=240,
+        help="days of data (default 240: spans the 2024-10 to 2025-02 price changes)",
+    )
     generate.add_argument("--workspaces", type=_positive_int, default=24)
     generate.add_argument("--users", type=_positive_int, default=360)
     generate.add_argument("--seed", type=int, default=42)

@@ -39,13 +39,13 @@ scored as (
         feedback_value,
         case
             when kind = 'thumbs' and (
-                value_lower in ('up', 'true', '1', 'yes', '+1', 'thumbs_up', 'thumbsup', 'positive')
-                or feedback_value like '👍%'
-            ) then 1
+                    value_lower in ('up', 'true', '1', 'yes', '+1', 'thumbs_up', 'thumbsup', 'positive')
+                    or feedback_value like '👍%'
+                ) then 1
             when kind = 'thumbs' and (
-                value_lower in ('down', 'false', '0', 'no', '-1', 'thumbs_down', 'thumbsdown', 'negative')
-                or feedback_value like '👎%'
-            ) then 0
+                    value_lower in ('down', 'false', '0', 'no', '-1', 'thumbs_down', 'thumbsdown', 'negative')
+                    or feedback_value like '👎%'
+                ) then 0
             when kind = 'rating' and value_number between 1 and 5 and value_number = floor(value_number)
                 then value_number::integer
         end as score,

@@ -1,0 +1,352 @@
+"""Landing files → schema `raw` of the build database, one transaction per file.
+
+Per file: hash → skip if the same content was loaded before → read (readers.py) → detect adapter and record
+type (detect.py) → map (adapters/) → validate (validate.py) → dedupe usage events by event_id (within the file
+and against raw.usage_events) → append records, quarantine rows and the manifest row → commit. A crash before
+the commit leaves nothing of the file behind; the re-run loads it exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingest import detect, manifest, readers, validate
+from ingest.adapters import Adapter, registry
+from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType, all_ddl
+from ingest.errors import UserError
+
+# Test hook: when set to a file path, the loader writes that file once a landing file's records, quarantine
+# and
+# manifest rows are inserted, then sleeps inside the still-open transaction, so a test can SIGKILL it at a
+# known
+# point (tests/test_ingest_atomicity.py). PAUSE_ONLY_ENV limits it to landing files whose name contains a
+# text.
+PAUSE_HOOK_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_MARKER"
+PAUSE_ONLY_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_ONLY"
+
+
+@dataclass
+class FileResult:
+    """What happened to one landing file."""
+
+    file: str
+    record_type: str | None = None
+    adapter: str | None = None
+    read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    skipped_already_loaded: bool = False
+    error: str | None = None
+    load_id: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    """Per-file results and totals; `ok` is False when a file could not be processed at all."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.loaded for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(f.quarantined for f in self.files)
+
+    @property
+    def skipped_files(self) -> int:
+        return sum(f.skipped_already_loaded for f in self.files)
+
+    @property
+    def failed_files(self) -> int:
+        return sum(f.error is not None for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed_files == 0
+
+    def by_file(self, name: str) -> FileResult:
+        """The result of the file whose name (or path) ends with `name`."""
+        for result in self.files:
+            if result.file.endswith(name):
+                return result
+        raise KeyError(name)
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the build database with every raw table present and the session in UTC."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as error:
+        raise UserError(
+            f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client holding it?"
+        ) from None
+    con.execute("set TimeZone = 'UTC'").fetchall()
+    # Line numbers of the JSONL fast path come from row order (readers.fast_json): keep it guaranteed.
+    con.execute("set preserve_insertion_order = true").fetchall()
+    for statement in all_ddl():
+        con.execute(statement).fetchall()
+    return con
+
+
+def landing_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus every supported file under named folders (recursive, hidden ones
+    skipped)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and readers.file_format(p) is not None
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_paths(
+    db_path: Path,
+    paths: list[Path],
+    adapter: str | None = None,
+    progress: Callable[[str], None] = print,
+) -> IngestReport:
+    """Load landing files (or folders, recursively) into `db_path`; see the module docstring."""
+    adapters = registry()
+    if adapter is not None and adapter not in adapters:
+        raise UserError(f"unknown adapter {adapter!r}; choose one of {', '.join(adapters)}")
+    report = IngestReport()
+    con = connect(Path(db_path))
+    try:
+        for path in landing_files(Path(p) for p in paths):
+            result = _ingest_file(con, path, adapter)
+            report.files.append(result)
+            progress(_describe(result))
+    finally:
+        con.close()
+    progress(
+        f"total: {len(report.files)} files ({report.skipped_files} already loaded, {report.failed_files} "
+        "failed): "
+        f"read {report.read}, loaded {report.loaded}, duplicates skipped {report.duplicates}, "
+        f"quarantined {report.quarantined}"
+    )
+    return report
+
+
+def _describe(result: FileResult) -> str:
+    if result.error is not None:
+        return f"{result.file}: FAILED: {result.error}"
+    if result.skipped_already_loaded:
+        return f"{result.file}: already loaded (load {result.load_id}), skipped"
+    return (
+        f"{result.file}: {result.record_type} via {result.adapter}: read {result.read}, loaded "
+        f"{result.loaded}, "
+        f"duplicates skipped {result.duplicates}, quarantined {result.quarantined} ({result.seconds:.2f}s)"
+    )
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str | None) -> FileResult:
+    result = FileResult(file=str(path))
+    started = time.perf_counter()
+    try:
+        if not path.exists():
+            raise UserError(f"{path}: no such file or directory; check the landing path")
+        if readers.file_format(path) is None:
+            raise UserError(f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz")
+        digest, newlines = manifest.content_hash_and_newlines(path)
+        previous = manifest.already_loaded(con, digest)
+        if previous is not None:
+            result.skipped_already_loaded = True
+            result.load_id = previous
+            return result
+        started_at = datetime.now(UTC)
+        record_type = _prepare(con, path, forced_adapter, result, started_at, newlines)
+        con.execute("begin transaction").fetchall()
+        try:
+            _write(con, path, digest, record_type, result, started_at)
+            con.execute("commit").fetchall()
+        except BaseException:
+            con.execute("rollback").fetchall()
+            raise
+    except UserError as error:
+        result.error = str(error)
+    except duckdb.Error as error:
+        result.error = f"{path}: database error while loading ({error}); the file was not loaded, fix it and re-run"
+    finally:
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    forced_adapter: str | None,
+    result: FileResult,
+    started_at: datetime,
+    newlines: int,
+) -> RecordType:
+    """Read, detect, map, validate and find duplicates: temp objects only (`_checked`, `_rejected`,
+    `_rejects`,
+    `_duplicates`), so it runs outside the transaction and a failed fast read can simply be retried."""
+    adapters = registry()
+    source = readers.read_source(con, path, sample_only=True)
+    record_type_of = {name: a.record_type for name, a in adapters.items()}
+    adapter_name, record_type_name = detect.detect(con, source, forced_adapter, record_type_of)
+    record_type = RECORD_TYPES[record_type_name]
+    adapter = adapters[adapter_name]
+    result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, str(uuid.uuid4())
+    if not (
+        source.is_json
+        and adapter.custom_sql is None
+        and _prepare_fast_json(con, path, adapter, record_type, started_at, newlines)
+    ):
+        if source.is_json:
+            source = readers.read_source(con, path)  # line by line: every line gets its own verdict
+        select = adapter.select_sql(path, record_type, source.columns, source.is_json)
+        if source.is_json:
+            # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
+            con.execute(f"create or replace temp table _mapped_rows as {select}").fetchall()
+            con.execute("create or replace temp view _mapped as select * from _mapped_rows").fetchall()
+        else:
+            con.execute(f"create or replace temp view _mapped as {select}").fetchall()
+        validate.check(con, record_type, started_at.isoformat())
+    _find_duplicates(con, record_type)
+    return record_type
+
+
+def _prepare_fast_json(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    adapter: Adapter,
+    record_type: RecordType,
+    started_at: datetime,
+    newlines: int,
+) -> bool:
+    """Validate a JSONL file read by read_json (see readers.fast_json); False when it must be read line by
+    line.
+    `newlines` (counted while hashing) saves a second read of uncompressed files."""
+    try:
+        source, lines = readers.fast_json(con, path, adapter.structure, newlines)
+    except duckdb.Error:
+        return False
+    select = adapter.select_sql(path, record_type, source.columns, is_json=False)
+    con.execute(f"create or replace temp view _mapped as {select}").fetchall()
+    validate.check(con, record_type, started_at.isoformat())
+    if con.execute("select count(*) from _checked").fetchall()[0][0] != lines:
+        return False
+    if con.execute("select count(*) from _rejected").fetchall()[0][0]:
+        _recover_raw_lines(con, path)
+    return True
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    digest: str,
+    record_type: RecordType,
+    result: FileResult,
+    started_at: datetime,
+) -> None:
+    """Inside the file's transaction: append records, quarantine rows and the manifest row."""
+    load_id = result.load_id
+    adapter_name = result.adapter
+    ingested_at = datetime.now(UTC)
+    columns = ", ".join(record_type.columns)
+    inserted = con.execute(
+        f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, "
+        "ingested_at) "
+        f"select {columns}, ?, ?, _line, ? from _checked "
+        "where _rec not in (select _rec from _rejected) and _rec not in (select _rec from _duplicates)",
+        [load_id, str(path), ingested_at],
+    ).fetchall()[0][0]
+    counts = con.execute(
+        "select (select count(*) from _rejected), (select count(*) from _duplicates), (select count(*) from _rejects)"
+    ).fetchall()[0]
+    result.loaded = inserted
+    result.quarantined = counts[0] + counts[2]
+    result.duplicates = counts[1]
+    result.read = result.loaded + result.quarantined + result.duplicates
+    con.execute(
+        f"insert into {RAW_SCHEMA}.quarantine "
+        "select ?, ?, _line, ?, _raw_record, _reason_code, _reason_message, ? from _rejected union all "
+        "select ?, ?, _line, ?, _raw, reason_code, reason_message, ? from _rejects",
+        [load_id, str(path), record_type.name, ingested_at] * 2,
+    ).fetchall()
+    manifest.record(
+        con,
+        manifest.ManifestRow(
+            load_id=load_id,
+            source_file=str(path),
+            content_hash=digest,
+            record_type=record_type.name,
+            adapter=adapter_name,
+            records_read=result.read,
+            records_loaded=result.loaded,
+            duplicates_skipped=result.duplicates,
+            records_quarantined=result.quarantined,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+        ),
+    )
+    marker = os.environ.get(PAUSE_HOOK_ENV)
+    if marker and os.environ.get(PAUSE_ONLY_ENV, "") in path.name:
+        Path(marker).write_text(load_id)
+        time.sleep(600)
+
+
+def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """`fast_json` has no line text: fetch the rejected records' lines from the file (only when some were
+    rejected), so the quarantine keeps the raw text as sent."""
+    readers.register_lines(con, path)
+    con.execute(
+        f"update _rejected set _raw_record = {validate.truncate_sql('rtrim(l._text, chr(10) || chr(13))')} "
+        "from _lines l where l._line = _rejected._line"
+    ).fetchall()
+
+
+def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
+    """`_duplicates(_rec)`: valid usage events whose event_id is already in raw.usage_events or appeared
+    earlier in the file (the first valid occurrence wins). Feedback versions and snapshots are never
+    duplicates. Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy
+    of the rows."""
+    if record_type.name != "usage":
+        con.execute("create or replace temp table _duplicates as select 0::bigint as _rec where false").fetchall()
+        return
+    con.execute(
+        f"""
+        create or replace temp table _duplicates as
+        with valid as (select _rec, _key as event_id from _verdicts where _reason_code is null),
+        existing as (
+            select distinct e.event_id from {RAW_SCHEMA}.usage_events e
+            semi join (select distinct event_id from valid) v on v.event_id = e.event_id
+        ),
+        first_in_file as (select event_id, min(_rec) as _rec from valid group by event_id)
+        select _rec from valid
+        where event_id in (select event_id from existing)
+            or _rec not in (select _rec from first_in_file)
+        """
+    ).fetchall()

@@ -1,0 +1,266 @@
+"""Rules → typed records or quarantine, as one set-based DuckDB query per file.
+
+Input: relation `_mapped` (`_line, _raw, _unparseable` and every contract column of the record type, as text
+or in the file's own types). Output: view `_checked` with the contract columns converted to contract types,
+defaults applied, and `_reason_code` / `_reason_message` / `_raw_record` set on rejected records (first
+failing rule wins, in the order of REASON_CODES), plus temp tables `_verdicts` (record number, key, reason
+code of every record) and `_rejected` (the rejected records with message and raw text).
+Duplicates are not a validation matter (see load.py).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingest.contract import RecordType
+
+# Reason codes, in the order they are checked. docs/ingest.md explains each.
+REASON_CODES: dict[str, str] = {
+    "unparseable": "the line/row is not a JSON object or not a readable CSV row",
+    "invalid_utf8": "the line/row is not valid UTF-8",
+    "field_too_large": "a field is larger than the limit (64 KiB; metadata 256 KiB)",
+    "missing_field": "a required field is absent, null or empty",
+    "wrong_type": "a value cannot be converted to the field's type (e.g. tokens 'lots' or 1.5)",
+    "bad_timestamp": "a timestamp cannot be parsed",
+    "absurd_timestamp": "a timestamp before 2015-01-01 or more than 1 day after load time",
+    "negative_tokens": "a token count is below 0",
+    "cache_exceeds_input": "cache read + cache write tokens exceed input tokens",
+    "reasoning_exceeds_output": "reasoning tokens exceed output tokens",
+    "invalid_value": "a value outside its domain (rating not 1-5, unknown kind/status/source, negative "
+    "latency/cost/budget, unknown IANA timezone)",
+}
+
+MAX_FIELD_BYTES = 65_536
+MAX_METADATA_BYTES = 262_144
+MAX_RAW_CHARS = 8_192  # quarantine keeps this much of an oversized raw record, then a marker
+EARLIEST = "2015-01-01"
+INT_PATTERN = r"^\s*-?[0-9]+\s*$"
+TOKEN_COLUMNS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "reasoning_output_tokens",
+)
+_TEXT_TYPES = ("VARCHAR", "JSON")
+
+
+def _is_text(source_type: str) -> bool:
+    return source_type in _TEXT_TYPES
+
+
+def typed_name(name: str) -> str:
+    """Name of the converted column in `_checked` (the raw value keeps the contract name)."""
+    return f"t__{name}"
+
+
+def _typed(name: str, target: str, source_type: str) -> tuple[str, str | None]:
+    """(SQL converting raw column `name` to `target`, SQL that is true when the value has the wrong type)."""
+    raw = f'"{name}"'
+    if source_type == "NULL":
+        return f"null::{target}", None
+    if target == "VARCHAR":
+        return f"nullif(trim({raw}::varchar), '')", None
+    if target == "BIGINT":
+        if _is_text(source_type):
+            text = f"{raw}::varchar"
+            # try_cast alone would round 1.5 to 2 and read 1e3: reject any decimal point or exponent first.
+            typed = (
+                f"case when not (contains({text}, '.') or contains({text}, 'e') or contains({text}, 'E')) "
+                f"then try_cast({text} as bigint) end"
+            )
+        elif source_type in ("DOUBLE", "FLOAT"):
+            typed = f"case when {raw} = floor({raw}) then try_cast({raw} as bigint) end"
+        else:
+            typed = f"try_cast({raw} as bigint)"
+        return typed, f"({raw} is not null and ({typed}) is null)"
+    if target == "TIMESTAMPTZ":
+        return f"try_cast({raw} as timestamptz)", None  # failures are bad_timestamp, not wrong_type
+    if target.startswith("DECIMAL"):
+        # Text and floats go through their shortest decimal text, so JSON 0.1 stays exactly 0.1.
+        if _is_text(source_type) or source_type in ("DOUBLE", "FLOAT"):
+            typed = f"try_cast(trim({raw}::varchar) as {target})"
+        else:
+            typed = f"try_cast({raw} as {target})"
+        return typed, f"({raw} is not null and ({typed}) is null)"
+    if target == "VARCHAR[]":
+        if _is_text(source_type):
+            text = f"{raw}::varchar"
+            typed = (
+                f"case when starts_with(trim({text}), '[') then try_cast(try_cast({text} as json) as "
+                "varchar[]) "
+                f"when trim({text}) = '' then null else string_split({text}, ';') end"
+            )
+        else:
+            typed = f"try_cast({raw} as varchar[])"
+        return typed, f"({raw} is not null and ({typed}) is null)"
+    if target == "JSON":
+        typed = (
+            f"case when json_valid({raw}::varchar) then {raw}::json end" if _is_text(source_type) else f"to_json({raw})"
+        )
+        return typed, f"({raw} is not null and ({typed}) is null)"
+    typed = f"try_cast({raw} as {target})"
+    return typed, f"({raw} is not null and ({typed}) is null)"
+
+
+def _any(conditions: dict[str, str], label: str) -> tuple[str, str]:
+    """(condition true when any holds, message listing the fields for which it holds)."""
+    if not conditions:
+        return "false", "''"
+    condition = " or ".join(f"coalesce({c}, false)" for c in conditions.values())
+    parts = ", ".join(f"case when coalesce({c}, false) then '{field}' end" for field, c in conditions.items())
+    return f"({condition})", f"'{label} ' || concat_ws(', ', {parts})"
+
+
+def _domain_rules(record_type: RecordType) -> dict[str, str]:
+    """invalid_value conditions over converted columns."""
+    if record_type.name == "usage":
+        return {
+            "status": "t__status not in ('success', 'error')",
+            "latency_ms": "t__latency_ms < 0",
+            "time_to_first_token_ms": "t__time_to_first_token_ms < 0",
+            "provider_cost_usd": "t__provider_cost_usd < 0",
+        }
+    if record_type.name == "feedback":
+        return {
+            "kind": "t__kind not in ('thumbs', 'rating', 'category')",
+            "value": (
+                "(t__kind = 'thumbs' and lower(t__value) not in ('up', 'down', 'true', 'false')) "
+                "or (t__kind = 'rating' and not regexp_matches(t__value, '^[1-5]$'))"
+            ),
+            "source": "t__source not in ('user', 'annotation', 'eval')",
+        }
+    if record_type.name == "workspace":
+        return {
+            "monthly_budget_usd": "t__monthly_budget_usd < 0",
+            "timezone": "t__timezone not in (select name from pg_timezone_names())",
+        }
+    return {}
+
+
+def _defaults(record_type: RecordType) -> dict[str, str]:
+    if record_type.name == "usage":
+        return {**{name: "0" for name in TOKEN_COLUMNS}, "operation": "'chat'", "status": "'success'"}
+    if record_type.name == "feedback":
+        return {"source": "'user'"}
+    return {}
+
+
+def check(
+    con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_at: str, materialize: bool = False
+) -> None:
+    """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal.
+    With `materialize`, the typed records are computed once into a temp table (worth it when `_mapped` parses
+    JSON: the typed columns are much smaller than the text they come from)."""
+    source_types = {row[0]: row[1] for row in con.execute("describe _mapped").fetchall()}
+    typed_exprs: dict[str, str] = {}
+    wrong: dict[str, str] = {}
+    too_large: dict[str, str] = {}
+    defaults = _defaults(record_type)
+    for name, target in record_type.columns.items():
+        source_type = source_types.get(name, "NULL")
+        expr, wrong_condition = _typed(name, target, source_type)
+        typed_exprs[name] = f"coalesce({expr}, {defaults[name]})" if name in defaults else expr
+        if wrong_condition:
+            wrong[name] = wrong_condition
+        if _is_text(source_type):
+            limit = MAX_METADATA_BYTES if name == "metadata" else MAX_FIELD_BYTES
+            too_large[name] = f'strlen("{name}"::varchar) > {limit}'
+    # Missing = absent in the input (a present but unconvertible value is wrong_type / bad_timestamp instead).
+    missing = {name: f'("{name}" is null or "{name}"::varchar = \'\')' for name in record_type.required}
+    timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
+    bad_ts = {name: f'("{name}" is not null and t__{name} is null)' for name in timestamps}
+    absurd_ts = {
+        name: (
+            f"(t__{name} < timestamptz '{EARLIEST}' or t__{name} > timestamptz '{load_started_at}' + interval 1 day)"
+        )
+        for name in timestamps
+    }
+    rules: list[tuple[str, tuple[str, str]]] = [
+        ("field_too_large", _any(too_large, f"field larger than {MAX_FIELD_BYTES} bytes:")),
+        ("missing_field", _any(missing, "missing required field:")),
+        ("wrong_type", _any(wrong, "value of the wrong type in:")),
+        ("bad_timestamp", _any(bad_ts, "unparseable timestamp (use RFC 3339 with offset) in:")),
+        (
+            "absurd_timestamp",
+            _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:"),
+        ),
+    ]
+    if record_type.name == "usage":
+        cache = "(t__cache_read_input_tokens + t__cache_creation_input_tokens)"
+        rules += [
+            (
+                "negative_tokens",
+                _any({name: f"t__{name} < 0" for name in TOKEN_COLUMNS}, "negative token count in:"),
+            ),
+            (
+                "cache_exceeds_input",
+                (
+                    f"({cache} > t__input_tokens)",
+                    f"'cache_read_input_tokens + cache_creation_input_tokens (' || {cache}::varchar "
+                    "|| ') > input_tokens (' || t__input_tokens::varchar || ')'",
+                ),
+            ),
+            (
+                "reasoning_exceeds_output",
+                (
+                    "(t__reasoning_output_tokens > t__output_tokens)",
+                    "'reasoning_output_tokens (' || t__reasoning_output_tokens::varchar || ') > "
+                    "output_tokens (' "
+                    "|| t__output_tokens::varchar || ')'",
+                ),
+            ),
+        ]
+    rules.append(("invalid_value", _any(_domain_rules(record_type), "value outside its allowed domain in:")))
+    code_case = " ".join(f"when {condition} then '{code}'" for code, (condition, _) in rules)
+    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch
+    # on
+    # the rows that matched it, so valid rows pay nothing for them.
+    message_case = " ".join(f"when '{code}' then {message}" for code, (_, message) in rules)
+    typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in typed_exprs.items())
+    contract_select = ", ".join(f"t__{name} as {name}" for name in record_type.columns)
+    raw_fields = [name for name in record_type.columns if name in source_types]
+    con.execute(
+        f"""
+        create or replace temp {"table _checked_rows" if materialize else "view _checked"} as
+        with typed as (select *, {typed_select} from _mapped),
+        coded as (
+            select *, case when _unparseable then 'unparseable' {code_case} end as _reason_code from typed
+        )
+        select _rec, _line, {contract_select}, _reason_code,
+            case _reason_code
+                when 'unparseable' then 'not a JSON object (invalid JSON); fix or re-export the line'
+                {message_case} end as _reason_message,
+            case when _reason_code is not null then {raw_record_sql(raw_fields)} end as _raw_record
+        from coded
+        """
+    ).fetchall()
+    if materialize:
+        con.execute("create or replace temp view _checked as select * from _checked_rows").fetchall()
+    # One pass computes every verdict: a narrow table (record number, key, reason) that dedupe reads too;
+    # valid rows themselves are streamed from `_checked` straight into raw by the loader.
+    con.execute(
+        f"create or replace temp table _verdicts as select _rec, {record_type.key} as _key, _reason_code from _checked"
+    ).fetchall()
+    rejected = con.execute("select count(*) from _verdicts where _reason_code is not null").fetchall()[0][0]
+    which = "_rec in (select _rec from _verdicts where _reason_code is not null)" if rejected else "false"
+    con.execute(
+        "create or replace temp table _rejected as "
+        f"select _rec, _line, _reason_code, _reason_message, _raw_record from _checked where {which}"
+    ).fetchall()
+
+
+def raw_record_sql(raw_fields: list[str]) -> str:
+    """SQL for the quarantine's raw text: the line itself, or the row's mapped values as JSON (CSV/Parquet),
+    truncated to MAX_RAW_CHARS with a marker when larger."""
+    fields = ", ".join(f"'{name}': \"{name}\"" for name in raw_fields)
+    row = f"to_json({{{fields}}})::varchar" if fields else "null"
+    return truncate_sql(f"coalesce(_raw, {row})")
+
+
+def truncate_sql(raw: str) -> str:
+    """SQL keeping at most MAX_RAW_CHARS of `raw`, with a marker saying how long it was."""
+    return (
+        f"case when strlen({raw}) > {MAX_RAW_CHARS} then left({raw}, {MAX_RAW_CHARS}) || "
+        f"'...[truncated by ingest: ' || length({raw})::varchar || ' characters in total]' else {raw} end"
+    )
