@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= localhost
 DEMO_EVENTS ?= 200000
-DEMO_DAYS ?= 120
+DEMO_DAYS ?= 240
 export SYNAPSCALE_WAREHOUSE ?= $(CURDIR)/warehouse
 export SYNAPSCALE_LANDING ?= $(CURDIR)/landing
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import shutil
 from datetime import date
@@ -137,10 +138,9 @@ def test_a_date_before_the_current_price_is_refused(seeds: Path) -> None:
     assert len(_prices(seeds, "deepseek-chat")) == 5
 
 
-def test_the_real_catalog_imports_when_present(seeds: Path) -> None:
-    real = Path("/work/shared/data/litellm_model_prices_1.110.2.json")
-    if not real.exists():
-        pytest.skip("the 3.4 MB LiteLLM catalog is not in the repository")
+def test_the_real_catalog_imports_and_a_second_import_changes_nothing(seeds: Path, tmp_path: Path) -> None:
+    real = tmp_path / "litellm_model_prices_1.110.2.json"
+    real.write_bytes(gzip.decompress((LITELLM_FIXTURE.parent / f"{real.name}.gz").read_bytes()))
     first = import_litellm(real, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
     assert first.chat_entries == 3471 and len(first.added_models) > 1000
     assert not import_litellm(real, seeds, effective_from=date(2026, 12, 2), progress=lambda _: None).changed

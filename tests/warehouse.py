@@ -22,9 +22,10 @@ import duckdb
 import polars as pl
 
 from ingest import contract
+from ingest.pipeline import dbt_executable
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DBT = Path(os.environ.get("SYNAPSCALE_DBT", "/work/main/.venv/bin/dbt"))
+DBT = Path(os.environ.get("SYNAPSCALE_DBT") or dbt_executable())
 
 CORE_TABLES = (
     "llms",
