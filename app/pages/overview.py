@@ -41,6 +41,7 @@ if filters is not None:
             x="model",
             y="spend_usd",
             horizontal=True,
+            sort="-spend_usd",
         )
     st.dataframe(
         by_model.with_columns(pl.col("spend_usd").round(2)),
