@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -145,7 +146,11 @@ def dispatch(args: argparse.Namespace) -> int:
             late_rate=args.late_rate,
             file_format=args.format,
         )
-        write_dataset(config, args.out)
+        started = time.monotonic()
+        written = write_dataset(config, args.out)
+        for path in written:
+            print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        print(f"generated {config.events:,} usage events in {len(written)} files in {time.monotonic() - started:.1f}s")
         return 0
     if args.command == "billing":
         from ingest import billing
