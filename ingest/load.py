@@ -102,8 +102,13 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
             f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client holding it?"
         ) from None
     con.execute("set TimeZone = 'UTC'").fetchall()
-    # Line numbers of the JSONL fast path come from row order (readers.fast_json): keep it guaranteed.
-    con.execute("set preserve_insertion_order = true").fetchall()
+    # Every record carries its line number as a column, so inserts need not keep row order; without it DuckDB
+    # writes a bulk insert straight to the database file instead of the WAL (which would cost a second, equal
+    # write at the next checkpoint). The readers that number rows by position turn it on for that statement.
+    con.execute("set preserve_insertion_order = false").fetchall()
+    # Small files' rows go through the WAL: checkpoint once when the batch closes the connection, not at every
+    # commit that crosses the default 16 MB (each file still commits, and a committed file survives a crash).
+    con.execute("set checkpoint_threshold = '1GB'").fetchall()
     for statement in all_ddl():
         con.execute(statement).fetchall()
     return con
@@ -184,10 +189,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
             result.load_id = previous
             return result
         started_at = datetime.now(UTC)
-        record_type = _prepare(con, path, forced_adapter, result, started_at, newlines)
+        prepared = _prepare(con, path, forced_adapter, result, started_at, newlines)
         con.execute("begin transaction").fetchall()
         try:
-            _write(con, path, digest, record_type, result, started_at)
+            _write(con, path, digest, prepared, result, started_at)
             con.execute("commit").fetchall()
         except BaseException:
             con.execute("rollback").fetchall()
@@ -201,6 +206,16 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
     return result
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What `_prepare` set up for `_write`: the record type, the SQL of its converted key over `_mapped`, and
+    whether `_src` was read by `fast_json` (its rejected records' raw text must then be fetched from the file)."""
+
+    record_type: RecordType
+    key_sql: str
+    fast_json: bool
+
+
 def _prepare(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -208,10 +223,10 @@ def _prepare(
     result: FileResult,
     started_at: datetime,
     newlines: int,
-) -> RecordType:
-    """Read, detect, map, validate and find duplicates: temp objects only (`_checked`, `_rejected`,
-    `_rejects`,
-    `_duplicates`), so it runs outside the transaction and a failed fast read can simply be retried."""
+) -> _Prepared:
+    """Read, detect, map and set up validation: temp objects only (`_mapped`, `_checked`, `_rejects`), so it
+    runs outside the transaction and a failed fast read can simply be retried. Nothing is validated yet: the
+    loader's insert is the single pass over the records (see `_write`)."""
     adapters = registry()
     source = readers.read_source(con, path, sample_only=True)
     record_type_of = {name: a.record_type for name, a in adapters.items()}
@@ -219,23 +234,20 @@ def _prepare(
     record_type = RECORD_TYPES[record_type_name]
     adapter = adapters[adapter_name]
     result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, str(uuid.uuid4())
-    if not (
-        source.is_json
-        and adapter.custom_sql is None
-        and _prepare_fast_json(con, path, adapter, record_type, started_at, newlines)
-    ):
-        if source.is_json:
-            source = readers.read_source(con, path)  # line by line: every line gets its own verdict
-        select = adapter.select_sql(path, record_type, source.columns, source.is_json)
-        if source.is_json:
-            # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
-            con.execute(f"create or replace temp table _mapped_rows as {select}").fetchall()
-            con.execute("create or replace temp view _mapped as select * from _mapped_rows").fetchall()
-        else:
-            con.execute(f"create or replace temp view _mapped as {select}").fetchall()
-        validate.check(con, record_type, started_at.isoformat())
-    _find_duplicates(con, record_type)
-    return record_type
+    if source.is_json and adapter.custom_sql is None:
+        key_sql = _prepare_fast_json(con, path, adapter, record_type, started_at, newlines)
+        if key_sql is not None:
+            return _Prepared(record_type, key_sql, fast_json=True)
+    if source.is_json:
+        source = readers.read_source(con, path)  # line by line: every line gets its own verdict
+    select = adapter.select_sql(path, record_type, source.columns, source.is_json)
+    if source.is_json:
+        # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
+        con.execute(f"create or replace temp table _mapped_rows as {select}").fetchall()
+        con.execute("create or replace temp view _mapped as select * from _mapped_rows").fetchall()
+    else:
+        con.execute(f"create or replace temp view _mapped as {select}").fetchall()
+    return _Prepared(record_type, validate.check(con, record_type, started_at.isoformat()), fast_json=False)
 
 
 def _prepare_fast_json(
@@ -245,57 +257,69 @@ def _prepare_fast_json(
     record_type: RecordType,
     started_at: datetime,
     newlines: int,
-) -> bool:
-    """Validate a JSONL file read by read_json (see readers.fast_json); False when it must be read line by
-    line.
-    `newlines` (counted while hashing) saves a second read of uncompressed files."""
+) -> str | None:
+    """Validation set up over a JSONL file read by read_json (see readers.fast_json), returning the key SQL;
+    None when it must be read line by line. `newlines` (counted while hashing) saves a second read of
+    uncompressed files."""
     try:
         source, lines = readers.fast_json(con, path, adapter.structure, newlines)
     except duckdb.Error:
-        return False
+        return None
     select = adapter.select_sql(path, record_type, source.columns, is_json=False)
     con.execute(f"create or replace temp view _mapped as {select}").fetchall()
-    validate.check(con, record_type, started_at.isoformat())
-    if con.execute("select count(*) from _checked").fetchall()[0][0] != lines:
-        return False
-    if con.execute("select count(*) from _rejected").fetchall()[0][0]:
-        _recover_raw_lines(con, path)
-    return True
+    key_sql = validate.check(con, record_type, started_at.isoformat())
+    if con.execute("select count(*) from _src_rows").fetchall()[0][0] != lines:
+        return None
+    return key_sql
 
 
 def _write(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     digest: str,
-    record_type: RecordType,
+    prepared: _Prepared,
     result: FileResult,
     started_at: datetime,
 ) -> None:
-    """Inside the file's transaction: append records, quarantine rows and the manifest row."""
+    """Inside the file's transaction: find duplicates, append the valid records, then quarantine rows and the
+    manifest row.
+
+    One pass computes the verdicts: the insert streams `_checked` filtered on `_reason_code is null` into raw.
+    The records it did not load are the duplicates (counted beforehand) and the rejected ones; only when there
+    are rejected records is `_checked` read a second time for them (with their messages and raw text)."""
+    record_type = prepared.record_type
     load_id = result.load_id
     adapter_name = result.adapter
     ingested_at = datetime.now(UTC)
+    total, duplicates = _find_duplicates(con, record_type, prepared.key_sql)
+    not_duplicate = "and _rec not in (select _rec from _duplicates)" if duplicates else ""
     columns = ", ".join(record_type.columns)
     inserted = con.execute(
         f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, "
         "ingested_at) "
-        f"select {columns}, ?, ?, _line, ? from _checked "
-        "where _rec not in (select _rec from _rejected) and _rec not in (select _rec from _duplicates)",
+        f"select {columns}, ?, ?, _line, ? from _checked where _reason_code is null {not_duplicate}",
         [load_id, str(path), ingested_at],
     ).fetchall()[0][0]
-    counts = con.execute(
-        "select (select count(*) from _rejected), (select count(*) from _duplicates), (select count(*) from _rejects)"
-    ).fetchall()[0]
+    rejected = total - inserted - duplicates
+    if rejected:
+        if validate.materialize_rejected(con) != rejected:
+            raise duckdb.InternalException(f"{path}: rejected records do not add up; the file was not loaded")
+        if prepared.fast_json:
+            _recover_raw_lines(con, path)
+    else:
+        validate.empty_rejected(con)
+    reader_rejects = con.execute("select count(*) from _rejects").fetchall()[0][0]
     result.loaded = inserted
-    result.quarantined = counts[0] + counts[2]
-    result.duplicates = counts[1]
+    result.quarantined = rejected + reader_rejects
+    result.duplicates = duplicates
     result.read = result.loaded + result.quarantined + result.duplicates
-    con.execute(
-        f"insert into {RAW_SCHEMA}.quarantine "
-        "select ?, ?, _line, ?, _raw_record, _reason_code, _reason_message, ? from _rejected union all "
-        "select ?, ?, _line, ?, _raw, reason_code, reason_message, ? from _rejects",
-        [load_id, str(path), record_type.name, ingested_at] * 2,
-    ).fetchall()
+    if result.quarantined:
+        con.execute(
+            f"insert into {RAW_SCHEMA}.quarantine "
+            "select ?, ?, _line, ?, _raw_record, _reason_code, _reason_message, ? from _rejected union all "
+            "select ?, ?, _line, ?, _raw, reason_code, reason_message, ? from _rejects",
+            [load_id, str(path), record_type.name, ingested_at] * 2,
+        ).fetchall()
     manifest.record(
         con,
         manifest.ManifestRow(
@@ -328,14 +352,30 @@ def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     ).fetchall()
 
 
-def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
-    """`_duplicates(_rec)`: valid usage events whose event_id is already in raw.usage_events or appeared
-    earlier in the file (the first valid occurrence wins). Feedback versions and snapshots are never
-    duplicates. Kept narrow (record numbers only) so deduping 1M events costs a hash of the ids, not a copy
-    of the rows."""
+def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType, key_sql: str) -> tuple[int, int]:
+    """(records in `_mapped`, duplicates): `_duplicates(_rec)` holds the valid usage events whose event_id is
+    already in raw.usage_events or appeared earlier in the file (the first valid occurrence wins). Feedback
+    versions and snapshots are never duplicates.
+
+    A cheap screen on the raw keys comes first: when the file's non-empty keys are all distinct and none is in
+    raw.usage_events, no valid record can be a duplicate (valid records are a subset, and their key is the same
+    conversion of the same value), so the per-record verdicts are not needed. Keys are compared by hash there:
+    as many distinct hashes as keys proves the keys distinct, and a hash collision only means taking the exact
+    path. Otherwise the verdicts are materialised (narrow: record number, key, reason) and deduped exactly."""
     if record_type.name != "usage":
-        con.execute("create or replace temp table _duplicates as select 0::bigint as _rec where false").fetchall()
-        return
+        return con.execute("select count(*) from _mapped").fetchall()[0][0], 0
+    total, keys, distinct = con.execute(
+        f"select count(*), count(k), count(distinct hash(k)) filter (where k is not null) "
+        f"from (select {key_sql} as k from _mapped)"
+    ).fetchall()[0]
+    if keys == distinct:
+        clash = con.execute(
+            f"select exists (select 1 from {RAW_SCHEMA}.usage_events e "
+            f"semi join (select {key_sql} as k from _mapped) m on m.k = e.event_id)"
+        ).fetchall()[0][0]
+        if not clash:
+            return total, 0
+    validate.materialize_verdicts(con, record_type)
     con.execute(
         f"""
         create or replace temp table _duplicates as
@@ -350,3 +390,4 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType) ->
             or _rec not in (select _rec from first_in_file)
         """
     ).fetchall()
+    return total, con.execute("select count(*) from _duplicates").fetchall()[0][0]

@@ -119,15 +119,24 @@ def fast_json(
         "maximum_object_size = 67108864)"
     )
     con.execute(REJECTS_DDL).fetchall()
-    # Materialised in parallel with insertion order kept (the loader's connection sets
-    # preserve_insertion_order),
-    # so a row's rowid is its position in the file: line = rowid + 1, with no (single-threaded) window
-    # function.
-    con.execute(f"create or replace temp table _src_rows as select * from {reader}").fetchall()
+    # Materialised in parallel with insertion order kept, so a row's rowid is its position in the file:
+    # line = rowid + 1, with no (single-threaded) window function.
+    ordered(con, f"create or replace temp table _src_rows as select * from {reader}")
     con.execute(
         "create or replace temp view _src as select rowid + 1 as _line, null::varchar as _raw, * from _src_rows"
     ).fetchall()
     return _describe(con, path, "jsonl_fast"), lines
+
+
+def ordered(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run `sql` with `preserve_insertion_order` on (row position = line), then restore the connection's
+    setting (the loader keeps it off so bulk inserts skip the WAL)."""
+    previous = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("set preserve_insertion_order = true").fetchall()
+    try:
+        con.execute(sql).fetchall()
+    finally:
+        con.execute(f"set preserve_insertion_order = {'true' if previous else 'false'}").fetchall()
 
 
 def _line_count(path: Path, newlines: int | None) -> int:
@@ -245,12 +254,12 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     con.execute("drop table if exists reject_errors").fetchall()
     con.execute("drop table if exists reject_scans").fetchall()
     try:
-        con.execute(
+        ordered(
+            con,
             "create or replace temp table _csv as select row_number() over () as _ord, * from "
-            "read_csv(?, all_varchar = true, header = true, store_rejects = true, parallel = false, "
+            f"read_csv({sql_string(path)}, all_varchar = true, header = true, store_rejects = true, parallel = false, "
             "auto_detect = true, null_padding = false, strict_mode = true)",
-            [str(path)],
-        ).fetchall()
+        )
     except duckdb.Error as error:
         raise UserError(f"{path}: cannot read as CSV ({error}); check the delimiter, header and encoding") from None
     con.execute(

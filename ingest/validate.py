@@ -3,8 +3,10 @@
 Input: relation `_mapped` (`_line, _raw, _unparseable` and every contract column of the record type, as text
 or in the file's own types). Output: view `_checked` with the contract columns converted to contract types,
 defaults applied, and `_reason_code` / `_reason_message` / `_raw_record` set on rejected records (first
-failing rule wins, in the order of REASON_CODES), plus temp tables `_verdicts` (record number, key, reason
-code of every record) and `_rejected` (the rejected records with message and raw text).
+failing rule wins, in the order of REASON_CODES). `_checked` is a view, computed once by the loader's insert
+of the valid records; on request (`materialize_verdicts`, `materialize_rejected`) the temp tables `_verdicts`
+(record number, key, reason code of every record) and `_rejected` (the rejected records with message and raw
+text), which the loader only builds when a file may hold duplicates or has rejected records.
 Duplicates are not a validation matter (see load.py).
 """
 
@@ -148,8 +150,10 @@ def _defaults(record_type: RecordType) -> dict[str, str]:
 
 def check(
     con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_at: str, materialize: bool = False
-) -> None:
+) -> str:
     """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal.
+    Returns SQL over `_mapped` converting the record key exactly as `_checked` does (so a check on the raw key
+    column holds for the converted one, without computing the other columns or any rule).
     With `materialize`, the typed records are computed once into a temp table (worth it when `_mapped` parses
     JSON: the typed columns are much smaller than the text they come from)."""
     source_types = {row[0]: row[1] for row in con.execute("describe _mapped").fetchall()}
@@ -237,16 +241,32 @@ def check(
     ).fetchall()
     if materialize:
         con.execute("create or replace temp view _checked as select * from _checked_rows").fetchall()
-    # One pass computes every verdict: a narrow table (record number, key, reason) that dedupe reads too;
-    # valid rows themselves are streamed from `_checked` straight into raw by the loader.
+    return _typed(record_type.key, record_type.columns[record_type.key], source_types.get(record_type.key, "NULL"))[0]
+
+
+def materialize_verdicts(con: duckdb.DuckDBPyConnection, record_type: RecordType) -> None:
+    """`_verdicts(_rec, _key, _reason_code)` for every record of `_checked`: one narrow pass that dedupe reads
+    when the file may hold duplicates (the loader skips it for files whose keys are unique and new)."""
     con.execute(
         f"create or replace temp table _verdicts as select _rec, {record_type.key} as _key, _reason_code from _checked"
     ).fetchall()
-    rejected = con.execute("select count(*) from _verdicts where _reason_code is not null").fetchall()[0][0]
-    which = "_rec in (select _rec from _verdicts where _reason_code is not null)" if rejected else "false"
+
+
+def materialize_rejected(con: duckdb.DuckDBPyConnection) -> int:
+    """`_rejected(_rec, _line, _reason_code, _reason_message, _raw_record)`: the rejected records with message and
+    raw text; returns how many. The loader calls it only when a file has rejected records."""
     con.execute(
         "create or replace temp table _rejected as "
-        f"select _rec, _line, _reason_code, _reason_message, _raw_record from _checked where {which}"
+        "select _rec, _line, _reason_code, _reason_message, _raw_record from _checked where _reason_code is not null"
+    ).fetchall()
+    return con.execute("select count(*) from _rejected").fetchall()[0][0]
+
+
+def empty_rejected(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty `_rejected` (the file has no rejected records)."""
+    con.execute(
+        "create or replace temp table _rejected (_rec BIGINT, _line BIGINT, _reason_code VARCHAR, "
+        "_reason_message VARCHAR, _raw_record VARCHAR)"
     ).fetchall()
 
 
