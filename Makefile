@@ -52,6 +52,7 @@ format: install
 
 benchmark: install
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/pipeline_end_to_end.py
 
 clean:
 	rm -rf warehouse target logs
