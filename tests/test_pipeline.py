@@ -179,3 +179,26 @@ def test_closing_a_period_makes_late_usage_an_adjustment_in_the_next_month(
     ]
     refused = synapscale("billing", "close", "2024-12", "--warehouse", str(warehouse))
     assert refused.returncode == 2 and "already closed" in refused.stderr
+
+
+def test_a_reader_holding_the_serve_file_neither_blocks_a_run_nor_sees_a_half_published_file(
+    published: Published, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(published.warehouse, warehouse)
+    landing = tmp_path / "landing"
+    shutil.copytree(published.landing, landing)
+    (landing / "more.jsonl").write_text(
+        '{"event_id": "evt-more", "occurred_at": "2025-01-13T10:00:00Z", "workspace_id": "ws-acme", '
+        '"user_id": "usr-ana", "provider": "openai", "model": "gpt-4o", "input_tokens": 400000, '
+        '"output_tokens": 100000}\n'
+    )
+    spend = "select sum(cost_usd) from marts.cost_daily"
+    before = sum(cost for cost, _ in EXPECTED_COST.values() if cost is not None)
+    # A dashboard or analyst session is open on the serve file for the whole run.
+    with duckdb.connect(str(warehouse / "serve.duckdb"), read_only=True) as reader:
+        result = synapscale("run", "--landing", str(landing), "--warehouse", str(warehouse))
+        assert result.returncode == 0, result.stderr
+        assert reader.sql(spend).fetchall() == [(before,)]  # the old, complete publication
+    # gpt-4o in January 2025: 400k × 2.50 + 100k × 10 per 1M = 2.00
+    assert read(warehouse / "serve.duckdb", spend) == [(before + Decimal("2.00"),)]
