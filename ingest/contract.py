@@ -142,8 +142,12 @@ create table if not exists {RAW_SCHEMA}.load_manifest (
     duplicates_skipped BIGINT NOT NULL,
     records_quarantined BIGINT NOT NULL,
     started_at TIMESTAMPTZ NOT NULL,
-    finished_at TIMESTAMPTZ NOT NULL
+    finished_at TIMESTAMPTZ NOT NULL,
+    file_size BIGINT  -- bytes; null in rows written before it was recorded
 )"""
+
+# A build database created before raw.load_manifest had file_size gets the column (null for its old rows).
+MANIFEST_MIGRATIONS = (f"alter table {RAW_SCHEMA}.load_manifest add column if not exists file_size BIGINT",)
 
 
 def all_ddl() -> list[str]:
@@ -153,4 +157,5 @@ def all_ddl() -> list[str]:
         *(rt.ddl() for rt in RECORD_TYPES.values()),
         QUARANTINE_DDL,
         MANIFEST_DDL,
+        *MANIFEST_MIGRATIONS,
     ]

@@ -12,6 +12,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,14 +183,21 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
             raise UserError(f"{path}: no such file or directory; check the landing path")
         if readers.file_format(path) is None:
             raise UserError(f"{path}: unsupported file type; use .jsonl, .json, .csv, .parquet, .jsonl.gz or .csv.gz")
-        digest, newlines = manifest.content_hash_and_newlines(path)
-        previous = manifest.already_loaded(con, digest)
-        if previous is not None:
-            result.skipped_already_loaded = True
-            result.load_id = previous
-            return result
-        started_at = datetime.now(UTC)
-        prepared = _prepare(con, path, forced_adapter, result, started_at, newlines)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            if manifest.size_may_match(con, path.stat().st_size):
+                # Same size as a loaded file: the hash decides before anything is parsed.
+                known = manifest.digest(path)
+                if _skip_if_loaded(con, known.content_hash, result):
+                    return result
+                digest_of: Callable[[], manifest.Digest] = lambda: known  # noqa: E731
+            else:
+                # No loaded file has this size, so none has this content: hash while reading and validating.
+                digest_of = pool.submit(manifest.digest, path).result
+            started_at = datetime.now(UTC)
+            prepared = _prepare(con, path, forced_adapter, result, started_at, digest_of)
+            digest = digest_of()
+            if _skip_if_loaded(con, digest.content_hash, result):  # the file changed since its size was taken
+                return result
         con.execute("begin transaction").fetchall()
         try:
             _write(con, path, digest, prepared, result, started_at)
@@ -204,6 +212,16 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
     finally:
         result.seconds = time.perf_counter() - started
     return result
+
+
+def _skip_if_loaded(con: duckdb.DuckDBPyConnection, content_hash: str, result: FileResult) -> bool:
+    """True (and `result` says so) when a file with this content was loaded before."""
+    previous = manifest.already_loaded(con, content_hash)
+    if previous is None:
+        return False
+    result.skipped_already_loaded = True
+    result.load_id = previous
+    return True
 
 
 @dataclass(frozen=True)
@@ -222,11 +240,12 @@ def _prepare(
     forced_adapter: str | None,
     result: FileResult,
     started_at: datetime,
-    newlines: int,
+    digest_of: Callable[[], manifest.Digest],
 ) -> _Prepared:
     """Read, detect, map and set up validation: temp objects only (`_mapped`, `_checked`, `_rejects`), so it
     runs outside the transaction and a failed fast read can simply be retried. Nothing is validated yet: the
-    loader's insert is the single pass over the records (see `_write`)."""
+    loader's insert is the single pass over the records (see `_write`). `digest_of` waits for the file's hash
+    (possibly computed in a thread meanwhile); only the JSONL fast path needs it here, for the line count."""
     adapters = registry()
     source = readers.read_source(con, path, sample_only=True)
     record_type_of = {name: a.record_type for name, a in adapters.items()}
@@ -235,7 +254,7 @@ def _prepare(
     adapter = adapters[adapter_name]
     result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, str(uuid.uuid4())
     if source.is_json and adapter.custom_sql is None:
-        key_sql = _prepare_fast_json(con, path, adapter, record_type, started_at, newlines)
+        key_sql = _prepare_fast_json(con, path, adapter, record_type, started_at, digest_of)
         if key_sql is not None:
             return _Prepared(record_type, key_sql, fast_json=True)
     if source.is_json:
@@ -256,18 +275,19 @@ def _prepare_fast_json(
     adapter: Adapter,
     record_type: RecordType,
     started_at: datetime,
-    newlines: int,
+    digest_of: Callable[[], manifest.Digest],
 ) -> str | None:
     """Validation set up over a JSONL file read by read_json (see readers.fast_json), returning the key SQL;
-    None when it must be read line by line. `newlines` (counted while hashing) saves a second read of
-    uncompressed files."""
+    None when it must be read line by line. The newline count (from hashing) saves a second read of
+    uncompressed files; it is awaited only after read_json, so a concurrent hash overlaps the parse."""
     try:
-        source, lines = readers.fast_json(con, path, adapter.structure, newlines)
+        source = readers.fast_json(con, path, adapter.structure)
     except duckdb.Error:
         return None
     select = adapter.select_sql(path, record_type, source.columns, is_json=False)
     con.execute(f"create or replace temp view _mapped as {select}").fetchall()
     key_sql = validate.check(con, record_type, started_at.isoformat())
+    lines = readers.line_count(path, digest_of().newlines)
     if con.execute("select count(*) from _src_rows").fetchall()[0][0] != lines:
         return None
     return key_sql
@@ -276,7 +296,7 @@ def _prepare_fast_json(
 def _write(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    digest: str,
+    digest: manifest.Digest,
     prepared: _Prepared,
     result: FileResult,
     started_at: datetime,
@@ -325,7 +345,7 @@ def _write(
         manifest.ManifestRow(
             load_id=load_id,
             source_file=str(path),
-            content_hash=digest,
+            content_hash=digest.content_hash,
             record_type=record_type.name,
             adapter=adapter_name,
             records_read=result.read,
@@ -334,6 +354,7 @@ def _write(
             records_quarantined=result.quarantined,
             started_at=started_at,
             finished_at=datetime.now(UTC),
+            file_size=digest.size,
         ),
     )
     marker = os.environ.get(PAUSE_HOOK_ENV)

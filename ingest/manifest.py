@@ -12,22 +12,48 @@ import duckdb
 from ingest.contract import RAW_SCHEMA
 
 
-def content_hash_and_newlines(path: Path) -> tuple[str, int]:
-    """sha256 of the file's bytes (as stored, so a .gz and its plain twin are different files) and the number
-    of
-    newline bytes in them, in one read (the JSONL reader needs the line count)."""
-    digest = hashlib.sha256()
-    newlines = 0
+@dataclass(frozen=True)
+class Digest:
+    """A file's content hash, its newline count and its size, all from one read of its bytes."""
+
+    content_hash: str
+    newlines: int
+    size: int
+
+
+def digest(path: Path) -> Digest:
+    """sha256 of the file's bytes (as stored, so a .gz and its plain twin are different files), the number of
+    newline bytes in them (the JSONL reader needs the line count) and how many bytes were read, in one read.
+    hashlib and bytes.count release the GIL on these 4 MB blocks, so it can run in a thread beside DuckDB."""
+    hasher = hashlib.sha256()
+    newlines = size = 0
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
+            hasher.update(block)
             newlines += block.count(b"\n")
-    return "sha256:" + digest.hexdigest(), newlines
+            size += len(block)
+    return Digest("sha256:" + hasher.hexdigest(), newlines, size)
+
+
+def content_hash_and_newlines(path: Path) -> tuple[str, int]:
+    """sha256 of the file's bytes and their newline count (see `digest`)."""
+    found = digest(path)
+    return found.content_hash, found.newlines
 
 
 def content_hash(path: Path) -> str:
     """sha256 of the file's bytes, as recorded in raw.load_manifest."""
-    return content_hash_and_newlines(path)[0]
+    return digest(path).content_hash
+
+
+def size_may_match(con: duckdb.DuckDBPyConnection, size: int) -> bool:
+    """False only when no loaded file can have the same content as a file of `size` bytes: no manifest row has
+    that size and none lacks a size (rows written before file_size was recorded). Then the hash cannot find a
+    match, so it need not come before the file is read."""
+    return con.execute(
+        f"select exists (select 1 from {RAW_SCHEMA}.load_manifest where file_size = ? or file_size is null)",
+        [size],
+    ).fetchall()[0][0]
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> str | None:
@@ -52,11 +78,14 @@ class ManifestRow:
     records_quarantined: int
     started_at: datetime
     finished_at: datetime
+    file_size: int
 
 
 def record(con: duckdb.DuckDBPyConnection, row: ManifestRow) -> None:
     con.execute(
-        f"insert into {RAW_SCHEMA}.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {RAW_SCHEMA}.load_manifest (load_id, source_file, content_hash, record_type, adapter, "
+        "records_read, records_loaded, duplicates_skipped, records_quarantined, started_at, finished_at, file_size) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row.load_id,
             row.source_file,
@@ -69,5 +98,6 @@ def record(con: duckdb.DuckDBPyConnection, row: ManifestRow) -> None:
             row.records_quarantined,
             row.started_at,
             row.finished_at,
+            row.file_size,
         ],
     ).fetchall()

@@ -102,17 +102,14 @@ def duckdb_type(spec: object) -> str:
     return str(spec)
 
 
-def fast_json(
-    con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, object], newlines: int | None = None
-) -> tuple[SourceInfo, int]:
+def fast_json(con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, object]) -> SourceInfo:
     """Expose a JSONL file through DuckDB's parallel `read_json`, with the adapter's structure as explicit
-    column types (values stay text, so validation behaves exactly as on the line-by-line path), and return the
-    file's line count.
+    column types (values stay text, so validation behaves exactly as on the line-by-line path).
 
     The caller must fall back to `read_source` (line by line) when reading `_src` fails (a malformed line,
-    invalid UTF-8, a value of an unexpected JSON kind) or yields fewer rows than the file has lines (read_json
-    skips blank lines, which would shift line numbers). read_json keeps file order, so line = row number."""
-    lines = _line_count(path, newlines)
+    invalid UTF-8, a value of an unexpected JSON kind) or yields fewer rows than the file has lines
+    (`line_count`; read_json skips blank lines, which would shift line numbers). read_json keeps file order, so
+    line = row number."""
     columns = "{" + ", ".join(f"'{key}': '{duckdb_type(spec)}'" for key, spec in structure.items()) + "}"
     reader = (
         f"read_json({sql_string(path)}, format = 'newline_delimited', columns = {columns}, "
@@ -125,7 +122,7 @@ def fast_json(
     con.execute(
         "create or replace temp view _src as select rowid + 1 as _line, null::varchar as _raw, * from _src_rows"
     ).fetchall()
-    return _describe(con, path, "jsonl_fast"), lines
+    return _describe(con, path, "jsonl_fast")
 
 
 def ordered(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -139,7 +136,7 @@ def ordered(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         con.execute(f"set preserve_insertion_order = {'true' if previous else 'false'}").fetchall()
 
 
-def _line_count(path: Path, newlines: int | None) -> int:
+def line_count(path: Path, newlines: int | None) -> int:
     """Lines in the (decompressed) file; `newlines` is the raw file's newline count when already known."""
     if newlines is not None and not path.name.lower().endswith(".gz"):
         with path.open("rb") as handle:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
+
 from ingest.load import ingest_paths
 from tests.ingest_helpers import FIXTURES, query, quiet
 
@@ -87,3 +89,22 @@ def test_feedback_versions_and_snapshots_are_all_loaded(tmp_path: Path) -> None:
         "select monthly_budget_usd::varchar from raw.workspaces where workspace_id = 'ws-acme' order by ingested_at",
     )
     assert budgets == [("25000.00",), ("30000.00",)]
+
+
+def test_manifest_records_file_size_and_an_older_database_gains_it(tmp_path: Path) -> None:
+    """The size lets a file no loaded file matches in size be hashed while it is read; a manifest row without a
+    size (a database from before the column) sends every file through the hash first, so it is still skipped."""
+    db = tmp_path / "build.duckdb"
+    original = FIXTURES / "canonical" / "usage_events.jsonl"
+    ingest_paths(db, [original], progress=quiet)
+    assert query(db, "select file_size from raw.load_manifest") == [(original.stat().st_size,)]
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("alter table raw.load_manifest drop column file_size")
+    finally:
+        con.close()
+    copy = tmp_path / "renamed_copy.jsonl"
+    shutil.copy(original, copy)
+    again = ingest_paths(db, [copy], progress=quiet)
+    assert again.files[0].skipped_already_loaded and again.loaded == 0
+    assert query(db, "select count(*), count(file_size) from raw.load_manifest") == [(1, 0)]
