@@ -7,7 +7,7 @@ Generates --events usage events as JSONL and as Parquet (rates 0) in two shapes 
 (usage split by month) and a 31-day one (a single usage file) - ingests each into a fresh build database and
 reports usage events per second (wall clock of ingest_paths over the whole folder, feedback and snapshots
 included, closing the connection included); then the single 1M-event usage file on its own, and the floor: a
-bare `insert into raw.usage_events select ... from read_parquet(...)` of that file (no validation, no dedupe,
+bare `insert into raw.usage_event_rows select ... from read_parquet(...)` of that file (no validation, no dedupe,
 no manifest) plus closing the database. Each ingest figure is the median of --repeat runs. Last, times
 write_dataset for --generator-events events as Parquet.
 """
@@ -35,6 +35,7 @@ from ingest.load import connect, ingest_paths  # noqa: E402
 def _fresh(db: Path) -> Path:
     for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
+    shutil.rmtree(db.parent / "raw_files", ignore_errors=True)  # Parquet files registered by the last run
     return db
 
 
@@ -50,18 +51,19 @@ def _ingest(events: int, paths: list[Path], label: str, db: Path, repeat: int) -
         runs.append(time.perf_counter() - started)
         assert report.ok and report.quarantined == 0, "benchmark data must load cleanly"
         assert sum(f.loaded for f in report.files if f.record_type == "usage") == events
+    registered = len(list((db.parent / "raw_files").rglob("*.parquet")))
     files = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
     size = sum(f.stat().st_size for f in files)
     seconds = statistics.median(runs)
     print(
         f"ingest {label}: {events:,} usage events ({len(files):2d} files, {report.read:,} records, "
-        f"{size / 1e6:,.0f} MB) {_median(runs)} = {events / seconds:,.0f} events/s"
+        f"{size / 1e6:,.0f} MB, {registered} registered as files) {_median(runs)} = {events / seconds:,.0f} events/s"
     )
     return seconds
 
 
 def _bare_insert(events: int, parquet: Path, db: Path, repeat: int) -> float:
-    """The floor: append the file to raw.usage_events with no validation, dedupe or manifest, then close."""
+    """The floor: append the file to raw.usage_event_rows with no validation, dedupe or manifest, then close."""
     columns = ", ".join(USAGE.columns)
     runs = []
     for _ in range(repeat):
@@ -69,7 +71,8 @@ def _bare_insert(events: int, parquet: Path, db: Path, repeat: int) -> float:
         started = time.perf_counter()
         con.execute("begin transaction")
         con.execute(
-            f"insert into {RAW_SCHEMA}.usage_events ({columns}, load_id, source_file, source_line, ingested_at) "
+            f"insert into {RAW_SCHEMA}.{USAGE.insert_table} ({columns}, load_id, source_file, source_line, "
+            "ingested_at) "
             f"select {columns}, 'bare', ?, file_row_number + 1, now() from read_parquet(?, file_row_number = true)",
             [str(parquet), str(parquet)],
         )

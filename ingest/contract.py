@@ -32,11 +32,25 @@ class RecordType:
     key: str
     columns: dict[str, str]
     required: tuple[str, ...]
+    # When set, `table` is a view: this table's rows plus the Parquet files ingest registered (raw_files.py).
+    rows_table: str | None = None
+
+    @property
+    def insert_table(self) -> str:
+        """The table records are appended to (`raw.<insert_table>`)."""
+        return self.rows_table or self.table
 
     def ddl(self) -> str:
         cols = {**self.columns, **LINEAGE_COLUMNS}
         body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in cols.items())
-        return f"create table if not exists {RAW_SCHEMA}.{self.table} (\n    {body}\n)"
+        return f"create table if not exists {RAW_SCHEMA}.{self.insert_table} (\n    {body}\n)"
+
+    def view_ddl(self, file_branches: tuple[str, ...] = (), replace: bool = False) -> str:
+        """`raw.<table>` as the rows table UNION ALL the given selects (same columns, same types)."""
+        columns = ", ".join({**self.columns, **LINEAGE_COLUMNS})
+        parts = (f"select {columns} from {RAW_SCHEMA}.{self.insert_table}", *file_branches)
+        verb = "create or replace view" if replace else "create view if not exists"
+        return f"{verb} {RAW_SCHEMA}.{self.table} as\n" + "\nunion all\n".join(parts)
 
 
 USAGE = RecordType(
@@ -69,6 +83,7 @@ USAGE = RecordType(
         "metadata": "JSON",
     },
     required=("event_id", "occurred_at", "workspace_id", "user_id", "provider", "model"),
+    rows_table="usage_event_rows",
 )
 
 FEEDBACK = RecordType(
@@ -143,11 +158,15 @@ create table if not exists {RAW_SCHEMA}.load_manifest (
     records_quarantined BIGINT NOT NULL,
     started_at TIMESTAMPTZ NOT NULL,
     finished_at TIMESTAMPTZ NOT NULL,
-    file_size BIGINT  -- bytes; null in rows written before it was recorded
+    file_size BIGINT,  -- bytes; null in rows written before it was recorded
+    storage VARCHAR  -- 'table' (rows appended) or 'parquet_file' (the file registered); null = 'table'
 )"""
 
-# A build database created before raw.load_manifest had file_size gets the column (null for its old rows).
-MANIFEST_MIGRATIONS = (f"alter table {RAW_SCHEMA}.load_manifest add column if not exists file_size BIGINT",)
+# A build database created before raw.load_manifest had these columns gets them (null for its old rows).
+MANIFEST_MIGRATIONS = (
+    f"alter table {RAW_SCHEMA}.load_manifest add column if not exists file_size BIGINT",
+    f"alter table {RAW_SCHEMA}.load_manifest add column if not exists storage VARCHAR",
+)
 
 
 def all_ddl() -> list[str]:
@@ -158,4 +177,5 @@ def all_ddl() -> list[str]:
         QUARANTINE_DDL,
         MANIFEST_DDL,
         *MANIFEST_MIGRATIONS,
+        *(rt.view_ddl() for rt in RECORD_TYPES.values() if rt.rows_table),
     ]

@@ -2,8 +2,9 @@
 
 Per file: hash → skip if the same content was loaded before → read (readers.py) → detect adapter and record
 type (detect.py) → map (adapters/) → validate (validate.py) → dedupe usage events by event_id (within the file
-and against raw.usage_events) → append records, quarantine rows and the manifest row → commit. A crash before
-the commit leaves nothing of the file behind; the re-run loads it exactly once.
+and against raw.usage_events) → append records (or register a clean canonical Parquet usage file as a file,
+raw_files.py), quarantine rows and the manifest row → commit. A crash before the commit leaves nothing of the
+file behind; the re-run loads it exactly once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import detect, manifest, readers, validate
+from ingest import detect, manifest, raw_files, readers, validate
 from ingest.adapters import Adapter, registry
 from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType, all_ddl
 from ingest.errors import UserError
@@ -110,9 +111,25 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     # Small files' rows go through the WAL: checkpoint once when the batch closes the connection, not at every
     # commit that crosses the default 16 MB (each file still commits, and a committed file survives a crash).
     con.execute("set checkpoint_threshold = '1GB'").fetchall()
+    _rows_tables_from_older_layout(con)
     for statement in all_ddl():
         con.execute(statement).fetchall()
     return con
+
+
+def _rows_tables_from_older_layout(con: duckdb.DuckDBPyConnection) -> None:
+    """A build database from before `raw.usage_events` became a view has the rows in a table of that name:
+    rename it to the rows table (the view is created over it next)."""
+    for record_type in RECORD_TYPES.values():
+        if not record_type.rows_table:
+            continue
+        kinds = dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
+            ).fetchall()
+        )
+        if kinds.get(record_type.table) == "BASE TABLE" and record_type.rows_table not in kinds:
+            con.execute(f"alter table {RAW_SCHEMA}.{record_type.table} rename to {record_type.rows_table}").fetchall()
 
 
 def landing_files(paths: Iterable[Path]) -> list[Path]:
@@ -147,9 +164,12 @@ def ingest_paths(
         raise UserError(f"unknown adapter {adapter!r}; choose one of {', '.join(adapters)}")
     report = IngestReport()
     con = connect(Path(db_path))
+    files_dir = raw_files.directory(Path(db_path))
     try:
+        raw_files.remove_orphans(con, files_dir)
+        raw_files.refresh_view(con, files_dir)  # the warehouse folder may have moved since the last ingest
         for path in landing_files(Path(p) for p in paths):
-            result = _ingest_file(con, path, adapter)
+            result = _ingest_file(con, path, adapter, files_dir)
             report.files.append(result)
             progress(_describe(result))
     finally:
@@ -175,9 +195,10 @@ def _describe(result: FileResult) -> str:
     )
 
 
-def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str | None) -> FileResult:
+def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str | None, files_dir: Path) -> FileResult:
     result = FileResult(file=str(path))
     started = time.perf_counter()
+    staged: list[Path] = []  # a copy made for registration; removed unless its registration commits
     try:
         if not path.exists():
             raise UserError(f"{path}: no such file or directory; check the landing path")
@@ -194,22 +215,26 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
                 # No loaded file has this size, so none has this content: hash while reading and validating.
                 digest_of = pool.submit(manifest.digest, path).result
             started_at = datetime.now(UTC)
-            prepared = _prepare(con, path, forced_adapter, result, started_at, digest_of)
+            prepared = _prepare(con, path, forced_adapter, result, started_at, digest_of, files_dir, staged)
             digest = digest_of()
             if _skip_if_loaded(con, digest.content_hash, result):  # the file changed since its size was taken
                 return result
         con.execute("begin transaction").fetchall()
         try:
-            _write(con, path, digest, prepared, result, started_at)
+            registered = _write(con, path, digest, prepared, result, started_at, files_dir)
             con.execute("commit").fetchall()
         except BaseException:
             con.execute("rollback").fetchall()
             raise
+        if registered:
+            staged.clear()
     except UserError as error:
         result.error = str(error)
     except duckdb.Error as error:
         result.error = f"{path}: database error while loading ({error}); the file was not loaded, fix it and re-run"
     finally:
+        for copy in staged:
+            copy.unlink(missing_ok=True)
         result.seconds = time.perf_counter() - started
     return result
 
@@ -232,6 +257,7 @@ class _Prepared:
     record_type: RecordType
     key_sql: str
     fast_json: bool
+    may_register: bool = False  # `_src` reads a staged copy that `_write` may register (raw_files.py)
 
 
 def _prepare(
@@ -241,11 +267,15 @@ def _prepare(
     result: FileResult,
     started_at: datetime,
     digest_of: Callable[[], manifest.Digest],
+    files_dir: Path,
+    staged: list[Path],
 ) -> _Prepared:
     """Read, detect, map and set up validation: temp objects only (`_mapped`, `_checked`, `_rejects`), so it
     runs outside the transaction and a failed fast read can simply be retried. Nothing is validated yet: the
     loader's insert is the single pass over the records (see `_write`). `digest_of` waits for the file's hash
-    (possibly computed in a thread meanwhile); only the JSONL fast path needs it here, for the line count."""
+    (possibly computed in a thread meanwhile); only the JSONL fast path needs it here, for the line count.
+    A registration candidate (raw_files.candidate) is copied to its stored name first and validated from that
+    copy, so the bytes registered are the bytes validated; the copy's path is appended to `staged`."""
     adapters = registry()
     source = readers.read_source(con, path, sample_only=True)
     record_type_of = {name: a.record_type for name, a in adapters.items()}
@@ -259,6 +289,10 @@ def _prepare(
             return _Prepared(record_type, key_sql, fast_json=True)
     if source.is_json:
         source = readers.read_source(con, path)  # line by line: every line gets its own verdict
+    may_register = raw_files.candidate(con, source, adapter_name, record_type)
+    if may_register:
+        staged.append(raw_files.stage(path, files_dir, result.load_id))
+        source = readers.read_source(con, staged[-1])
     select = adapter.select_sql(path, record_type, source.columns, source.is_json)
     if source.is_json:
         # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
@@ -266,7 +300,8 @@ def _prepare(
         con.execute("create or replace temp view _mapped as select * from _mapped_rows").fetchall()
     else:
         con.execute(f"create or replace temp view _mapped as {select}").fetchall()
-    return _Prepared(record_type, validate.check(con, record_type, started_at.isoformat()), fast_json=False)
+    key_sql = validate.check(con, record_type, started_at.isoformat(), compare_plain_cast=may_register)
+    return _Prepared(record_type, key_sql, fast_json=False, may_register=may_register)
 
 
 def _prepare_fast_json(
@@ -300,22 +335,74 @@ def _write(
     prepared: _Prepared,
     result: FileResult,
     started_at: datetime,
+    files_dir: Path,
+) -> bool:
+    """Inside the file's transaction: find duplicates, append the valid records (or register the staged file,
+    when it is clean: see `_is_clean`), then quarantine rows and the manifest row. True when registered."""
+    record_type = prepared.record_type
+    total, duplicates = _find_duplicates(con, record_type, prepared.key_sql)
+    register = prepared.may_register and not duplicates and _is_clean(con)
+    if register:
+        result.loaded, result.quarantined, result.duplicates = total, 0, 0
+    else:
+        _append(con, path, prepared, result, total, duplicates)
+    result.read = result.loaded + result.quarantined + result.duplicates
+    manifest.record(
+        con,
+        manifest.ManifestRow(
+            load_id=str(result.load_id),
+            source_file=str(path),
+            content_hash=digest.content_hash,
+            record_type=record_type.name,
+            adapter=str(result.adapter),
+            records_read=result.read,
+            records_loaded=result.loaded,
+            duplicates_skipped=result.duplicates,
+            records_quarantined=result.quarantined,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+            file_size=digest.size,
+            storage=raw_files.STORAGE if register else "table",
+        ),
+    )
+    if register:
+        raw_files.refresh_view(con, files_dir)
+    marker = os.environ.get(PAUSE_HOOK_ENV)
+    if marker and os.environ.get(PAUSE_ONLY_ENV, "") in path.name:
+        Path(marker).write_text(str(result.load_id))
+        time.sleep(600)
+    return register
+
+
+def _is_clean(con: duckdb.DuckDBPyConnection) -> bool:
+    """One scan of `_checked`: no record rejected and no value changed by conversion (`_changed`)."""
+    if con.execute("select count(*) from _rejects").fetchall()[0][0]:
+        return False
+    return not con.execute(
+        "select exists (select 1 from _checked where _reason_code is not null or _changed)"
+    ).fetchall()[0][0]
+
+
+def _append(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    prepared: _Prepared,
+    result: FileResult,
+    total: int,
+    duplicates: int,
 ) -> None:
-    """Inside the file's transaction: find duplicates, append the valid records, then quarantine rows and the
-    manifest row.
+    """Append the valid, non-duplicate records to the rows table and the rejected ones to the quarantine.
 
     One pass computes the verdicts: the insert streams `_checked` filtered on `_reason_code is null` into raw.
     The records it did not load are the duplicates (counted beforehand) and the rejected ones; only when there
     are rejected records is `_checked` read a second time for them (with their messages and raw text)."""
     record_type = prepared.record_type
     load_id = result.load_id
-    adapter_name = result.adapter
     ingested_at = datetime.now(UTC)
-    total, duplicates = _find_duplicates(con, record_type, prepared.key_sql)
     not_duplicate = "and _rec not in (select _rec from _duplicates)" if duplicates else ""
     columns = ", ".join(record_type.columns)
     inserted = con.execute(
-        f"insert into {RAW_SCHEMA}.{record_type.table} ({columns}, load_id, source_file, source_line, "
+        f"insert into {RAW_SCHEMA}.{record_type.insert_table} ({columns}, load_id, source_file, source_line, "
         "ingested_at) "
         f"select {columns}, ?, ?, _line, ? from _checked where _reason_code is null {not_duplicate}",
         [load_id, str(path), ingested_at],
@@ -332,7 +419,6 @@ def _write(
     result.loaded = inserted
     result.quarantined = rejected + reader_rejects
     result.duplicates = duplicates
-    result.read = result.loaded + result.quarantined + result.duplicates
     if result.quarantined:
         con.execute(
             f"insert into {RAW_SCHEMA}.quarantine "
@@ -340,27 +426,6 @@ def _write(
             "select ?, ?, _line, ?, _raw, reason_code, reason_message, ? from _rejects",
             [load_id, str(path), record_type.name, ingested_at] * 2,
         ).fetchall()
-    manifest.record(
-        con,
-        manifest.ManifestRow(
-            load_id=load_id,
-            source_file=str(path),
-            content_hash=digest.content_hash,
-            record_type=record_type.name,
-            adapter=adapter_name,
-            records_read=result.read,
-            records_loaded=result.loaded,
-            duplicates_skipped=result.duplicates,
-            records_quarantined=result.quarantined,
-            started_at=started_at,
-            finished_at=datetime.now(UTC),
-            file_size=digest.size,
-        ),
-    )
-    marker = os.environ.get(PAUSE_HOOK_ENV)
-    if marker and os.environ.get(PAUSE_ONLY_ENV, "") in path.name:
-        Path(marker).write_text(load_id)
-        time.sleep(600)
 
 
 def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -79,13 +79,14 @@ class ManifestRow:
     started_at: datetime
     finished_at: datetime
     file_size: int
+    storage: str = "table"
 
 
 def record(con: duckdb.DuckDBPyConnection, row: ManifestRow) -> None:
     con.execute(
         f"insert into {RAW_SCHEMA}.load_manifest (load_id, source_file, content_hash, record_type, adapter, "
-        "records_read, records_loaded, duplicates_skipped, records_quarantined, started_at, finished_at, file_size) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "records_read, records_loaded, duplicates_skipped, records_quarantined, started_at, finished_at, file_size, "
+        "storage) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row.load_id,
             row.source_file,
@@ -99,5 +100,6 @@ def record(con: duckdb.DuckDBPyConnection, row: ManifestRow) -> None:
             row.started_at,
             row.finished_at,
             row.file_size,
+            row.storage,
         ],
     ).fetchall()

@@ -149,13 +149,20 @@ def _defaults(record_type: RecordType) -> dict[str, str]:
 
 
 def check(
-    con: duckdb.DuckDBPyConnection, record_type: RecordType, load_started_at: str, materialize: bool = False
+    con: duckdb.DuckDBPyConnection,
+    record_type: RecordType,
+    load_started_at: str,
+    materialize: bool = False,
+    compare_plain_cast: bool = False,
 ) -> str:
     """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal.
     Returns SQL over `_mapped` converting the record key exactly as `_checked` does (so a check on the raw key
     column holds for the converted one, without computing the other columns or any rule).
     With `materialize`, the typed records are computed once into a temp table (worth it when `_mapped` parses
-    JSON: the typed columns are much smaller than the text they come from)."""
+    JSON: the typed columns are much smaller than the text they come from). With `compare_plain_cast`,
+    `_checked._changed` is true on records where a converted value differs from a plain cast of the raw value
+    to its contract type (trimmed, emptied, defaulted), so the same scan tells whether the file's own values,
+    cast, are exactly what would be loaded (raw_files.py)."""
     source_types = {row[0]: row[1] for row in con.execute("describe _mapped").fetchall()}
     typed_exprs: dict[str, str] = {}
     wrong: dict[str, str] = {}
@@ -224,6 +231,13 @@ def check(
     typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in typed_exprs.items())
     contract_select = ", ".join(f"t__{name} as {name}" for name in record_type.columns)
     raw_fields = [name for name in record_type.columns if name in source_types]
+    changed = ""
+    if compare_plain_cast:
+        same = " and ".join(
+            f't__{name} is not distinct from try_cast("{name}" as {target})'
+            for name, target in record_type.columns.items()
+        )
+        changed = f", not ({same}) as _changed"
     con.execute(
         f"""
         create or replace temp {"table _checked_rows" if materialize else "view _checked"} as
@@ -235,7 +249,7 @@ def check(
             case _reason_code
                 when 'unparseable' then 'not a JSON object (invalid JSON); fix or re-export the line'
                 {message_case} end as _reason_message,
-            case when _reason_code is not null then {raw_record_sql(raw_fields)} end as _raw_record
+            case when _reason_code is not null then {raw_record_sql(raw_fields)} end as _raw_record{changed}
         from coded
         """
     ).fetchall()

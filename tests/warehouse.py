@@ -84,8 +84,8 @@ def insert_raw(
         con.execute("set TimeZone = 'UTC'")
         con.register("staged", frame.with_row_index("source_line", offset=1))
         con.execute(
-            f"insert into {contract.RAW_SCHEMA}.{table} ({', '.join(columns)}, load_id, source_file, "
-            f"source_line, ingested_at) "
+            f"insert into {contract.RAW_SCHEMA}.{record_type.insert_table} ({', '.join(columns)}, load_id, "
+            f"source_file, source_line, ingested_at) "
             f"select {select_list}, ?, ?, staged.source_line, ?::timestamptz from staged",
             [load, f"tests/{table}.jsonl", stamp],
         )
