@@ -23,6 +23,9 @@ from ingest.readers import SourceInfo, sql_string
 
 STORAGE = "parquet_file"
 ADAPTER = "canonical"
+# Only files of at least one DuckDB row group are registered: below that, copying rows is cheap, and a landing
+# stream of many small files (hourly exports) would otherwise grow the view by one branch per file.
+MIN_ROWS = 122_880
 
 
 def directory(db_path: Path) -> Path:
@@ -36,10 +39,13 @@ def stored_path(files_dir: Path, load_id: str) -> Path:
 
 def candidate(con: duckdb.DuckDBPyConnection, source: SourceInfo, adapter: str, record_type: RecordType) -> bool:
     """True when the file may be registered if its values turn out clean: Parquet usage via the canonical
-    adapter, every contract column present with exactly its contract type (so the view's casts are identities,
-    independent of the session time zone); metadata may be any type without dates or times in it (it is cast to
-    JSON, which validation also does)."""
+    adapter, at least MIN_ROWS rows, every contract column present with exactly its contract type (so the
+    view's casts are identities, independent of the session time zone); metadata may be any type without dates
+    or times in it (it is cast to JSON, which validation also does)."""
     if source.file_format != "parquet" or adapter != ADAPTER or record_type.name != USAGE.name:
+        return False
+    rows = con.execute(f"select count(*) from read_parquet({sql_string(source.path)})").fetchall()[0][0]
+    if rows < MIN_ROWS:
         return False
     names = list(USAGE.columns)
     expected = con.execute(

@@ -19,6 +19,12 @@ from tests.ingest_helpers import query, quiet
 ROWS = "select * exclude (load_id, ingested_at) from raw.usage_events order by source_file, source_line"
 
 
+@pytest.fixture(autouse=True)
+def register_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests use small files; registration normally starts at one DuckDB row group."""
+    monkeypatch.setattr(raw_files, "MIN_ROWS", 1)
+
+
 def _landing(tmp_path: Path) -> list[Path]:
     config = GeneratorConfig(events=3_000, days=40, workspaces=4, users=20, seed=3, file_format="parquet")
     return write_dataset(config, tmp_path / "landing")
@@ -124,3 +130,10 @@ def test_a_database_with_the_older_usage_table_is_migrated(tmp_path: Path) -> No
     assert query(db, "select table_type from information_schema.tables where table_name = 'usage_events'") == [
         ("VIEW",)
     ]
+
+
+def test_files_smaller_than_a_row_group_are_copied_as_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(raw_files, "MIN_ROWS", 122_880)
+    db = tmp_path / "build.duckdb"
+    ingest_paths(db, _landing(tmp_path), progress=quiet)
+    assert set(_storage(db).values()) == {"table"}
