@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ import duckdb
 
 from ingest.billing import closed_period
 from ingest.errors import StepFailed, UserError
+from ingest.load import ingest_paths
 from ingest.settings import Settings
 
 Progress = Callable[[str], None]
@@ -64,6 +65,36 @@ def dbt_executable() -> str:
     return found
 
 
+def dbt_invocation(
+    project_dir: Path,
+    build_db: Path,
+    work_dir: Path,
+    args: Sequence[str],
+    vars_: Mapping[str, object] | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of one dbt run against `build_db`, with target and logs under
+    `work_dir` (so concurrent runs on other build files never share dbt's state). Pipeline and tests use it."""
+    command = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        # A stale partial-parse cache after models are renamed fails the build; a full parse costs ~2 s.
+        "--no-partial-parse",
+        "--no-use-colors",
+    ]
+    if vars_:
+        command += ["--vars", json.dumps(dict(vars_))]
+    env = {**os.environ, "SYNAPSCALE_BUILD_DB": str(build_db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return command, env
+
+
 def run_dbt(
     settings: Settings,
     args: Sequence[str],
@@ -72,30 +103,8 @@ def run_dbt(
     progress: Progress = print,
 ) -> None:
     """Run one dbt command against the build database, streaming its log lines; raise StepFailed on failure."""
-    target_dir = settings.dbt_target_dir
-    log_dir = settings.warehouse_dir / "dbt_logs"
-    command = [
-        dbt_executable(),
-        *args,
-        "--project-dir",
-        str(settings.project_dir),
-        "--profiles-dir",
-        str(settings.project_dir),
-        "--target-path",
-        str(target_dir),
-        "--log-path",
-        str(log_dir),
-        # A stale partial-parse cache after models are renamed fails the build; a full parse costs ~2 s.
-        "--no-partial-parse",
-        "--no-use-colors",
-    ]
-    if vars_:
-        command += ["--vars", json.dumps(vars_)]
-    env = {
-        **os.environ,
-        "SYNAPSCALE_BUILD_DB": str(settings.build_db),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    work_dir = settings.dbt_work_dir
+    command, env = dbt_invocation(settings.project_dir, settings.build_db, work_dir, args, vars_)
     with subprocess.Popen(
         command,
         cwd=settings.project_dir,
@@ -110,13 +119,14 @@ def run_dbt(
             progress(f"  dbt | {line.rstrip()}")
         returncode = process.wait()
     if returncode != 0:
-        failing = failing_nodes(target_dir / "run_results.json")
+        failing = failing_nodes(work_dir / "target" / "run_results.json")
         names = ", ".join(failing[:5]) + (f" (+{len(failing) - 5} more)" if len(failing) > 5 else "")
         raise StepFailed(
             f"dbt {args[0]}",
             f"exit code {returncode}"
             + (f"; failing: {names}" if failing else "")
-            + f"; full log in {log_dir / 'dbt.log'}. Nothing was published; the previous serve file is unchanged",
+            + f"; full log in {work_dir / 'logs' / 'dbt.log'}. "
+            "Nothing was published; the previous serve file is unchanged",
         )
 
 
@@ -167,8 +177,6 @@ def dbt_vars(closed: date | None) -> dict[str, object]:
 
 def run(settings: Settings, *, full_refresh: bool = False, progress: Progress = print) -> int:
     """The main job. Returns 0 on success, 1 when a step failed (named in the message)."""
-    from ingest.load import ingest_paths
-
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

@@ -28,8 +28,9 @@ class Settings:
         return self.warehouse_dir / ".run.lock"
 
     @property
-    def dbt_target_dir(self) -> Path:
-        return self.warehouse_dir / "dbt_target"
+    def dbt_work_dir(self) -> Path:
+        """dbt's target/ and logs/ for runs against the build database."""
+        return self.warehouse_dir / "dbt"
 
 
 def from_env(

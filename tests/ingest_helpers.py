@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import duckdb
+from tests.warehouse import query
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-
-
-def query(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    """Run one query against a build database opened read-only, fetching at once."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+__all__ = ["FIXTURES", "query", "quiet"]
 
 
 def quiet(_: str) -> None:

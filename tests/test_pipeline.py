@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from tests.conftest import Published, synapscale
-from tests.warehouse import copy_project
+from tests.warehouse import copy_project, query
 
 EXPECTED_COST = {
     # gpt-4o-mini: 800k uncached × 0.15 + 200k cache read × 0.075 + 500k output × 0.60
@@ -42,9 +42,12 @@ EXPECTED_DAILY = {
 }
 
 
-def read(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.sql(sql).fetchall()
+def private_copy(published: Published, tmp_path: Path) -> tuple[Path, Path]:
+    """(landing, warehouse): copies of the published run's folders that a test may change."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    shutil.copytree(published.landing, landing)
+    shutil.copytree(published.warehouse, warehouse)
+    return landing, warehouse
 
 
 def digest(path: Path) -> str:
@@ -52,14 +55,14 @@ def digest(path: Path) -> str:
 
 
 def test_run_publishes_every_call_priced_as_worked_out_by_hand(published: Published) -> None:
-    rows = read(published.serve_db, "select event_id, cost_usd, cost_status from core.usage_logs order by event_id")
+    rows = query(published.serve_db, "select event_id, cost_usd, cost_status from core.usage_logs order by event_id")
     assert {event_id: (cost, status) for event_id, cost, status in rows} == EXPECTED_COST
 
 
 def test_daily_spend_mart_sums_calls_by_utc_day(published: Published) -> None:
-    rows = read(published.serve_db, "select usage_date, sum(cost_usd) from marts.cost_daily group by 1 order by 1")
+    rows = query(published.serve_db, "select usage_date, sum(cost_usd) from marts.cost_daily group by 1 order by 1")
     assert dict(rows) == EXPECTED_DAILY
-    by_model = dict(read(published.serve_db, "select model, sum(calls) from marts.cost_daily group by 1 order by 1"))
+    by_model = dict(query(published.serve_db, "select model, sum(calls) from marts.cost_daily group by 1 order by 1"))
     assert by_model == {
         "claude-3-haiku": 1,
         "gemini-1.5-flash": 1,
@@ -76,31 +79,29 @@ def test_run_reports_its_steps(published: Published) -> None:
 
 
 def test_second_run_ingests_nothing_and_publishes_identical_numbers(published: Published, tmp_path: Path) -> None:
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(published.warehouse, warehouse)
+    landing, warehouse = private_copy(published, tmp_path)
     snapshot = "select * from marts.cost_daily order by cost_daily_id"
-    before = read(warehouse / "serve.duckdb", snapshot)
+    before = query(warehouse / "serve.duckdb", snapshot)
 
-    again = synapscale("run", "--landing", str(published.landing), "--warehouse", str(warehouse))
+    again = synapscale("run", "--landing", str(landing), "--warehouse", str(warehouse))
 
     assert again.returncode == 0, again.stderr
-    assert "0 loaded" in again.stdout or "already loaded" in again.stdout, again.stdout
-    assert read(warehouse / "build.duckdb", "select count(*) from raw.usage_events") == [(len(EXPECTED_COST),)]
-    assert read(warehouse / "serve.duckdb", snapshot) == before
+    assert "read 0, loaded 0, duplicates skipped 0, quarantined 0" in again.stdout, again.stdout
+    assert query(warehouse / "build.duckdb", "select count(*) from raw.usage_events") == [(len(EXPECTED_COST),)]
+    assert query(warehouse / "serve.duckdb", snapshot) == before
 
 
 def test_failing_build_publishes_nothing_and_names_the_step(published: Published, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     (project / "tests" / "dbt").mkdir(parents=True, exist_ok=True)
     (project / "tests" / "dbt" / "assert_this_always_fails.sql").write_text("select 1 as offending_row\n")
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(published.warehouse, warehouse)
+    landing, warehouse = private_copy(published, tmp_path)
     serve_before = digest(warehouse / "serve.duckdb")
 
     result = synapscale(
         "run",
         "--landing",
-        str(published.landing),
+        str(landing),
         "--warehouse",
         str(warehouse),
         env={"SYNAPSCALE_PROJECT_DIR": str(project)},
@@ -149,12 +150,9 @@ def test_a_second_run_while_one_holds_the_lock_is_refused(tmp_path: Path) -> Non
 def test_closing_a_period_makes_late_usage_an_adjustment_in_the_next_month(
     published: Published, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(published.warehouse, warehouse)
-    landing = tmp_path / "landing"
-    shutil.copytree(published.landing, landing)
+    landing, warehouse = private_copy(published, tmp_path)
     invoices = "select workspace_id, billing_period, total_usd from marts.invoices order by all"
-    january_before = [row for row in read(warehouse / "serve.duckdb", invoices) if row[1] == date(2025, 1, 1)]
+    january_before = [row for row in query(warehouse / "serve.duckdb", invoices) if row[1] == date(2025, 1, 1)]
 
     closed = synapscale("billing", "close", "2025-01", "--warehouse", str(warehouse))
     assert closed.returncode == 0, closed.stderr
@@ -170,11 +168,11 @@ def test_closing_a_period_makes_late_usage_an_adjustment_in_the_next_month(
     assert "billing periods up to 2025-01 are closed" in result.stdout
 
     serve = warehouse / "serve.duckdb"
-    assert read(
+    assert query(
         serve, "select event_type, billing_period, amount_usd from core.billing_events where event_id = 'evt-late'"
     ) == [("adjustment", date(2025, 2, 1), Decimal("0.021"))]
-    assert [row for row in read(serve, invoices) if row[1] == date(2025, 1, 1)] == january_before
-    assert read(serve, "select sum(cost_usd) from marts.cost_daily where usage_date = '2025-01-20'") == [
+    assert [row for row in query(serve, invoices) if row[1] == date(2025, 1, 1)] == january_before
+    assert query(serve, "select sum(cost_usd) from marts.cost_daily where usage_date = '2025-01-20'") == [
         (Decimal("0.021"),)
     ]
     refused = synapscale("billing", "close", "2024-12", "--warehouse", str(warehouse))
@@ -184,10 +182,7 @@ def test_closing_a_period_makes_late_usage_an_adjustment_in_the_next_month(
 def test_a_reader_holding_the_serve_file_neither_blocks_a_run_nor_sees_a_half_published_file(
     published: Published, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(published.warehouse, warehouse)
-    landing = tmp_path / "landing"
-    shutil.copytree(published.landing, landing)
+    landing, warehouse = private_copy(published, tmp_path)
     (landing / "more.jsonl").write_text(
         '{"event_id": "evt-more", "occurred_at": "2025-01-13T10:00:00Z", "workspace_id": "ws-acme", '
         '"user_id": "usr-ana", "provider": "openai", "model": "gpt-4o", "input_tokens": 400000, '
@@ -201,4 +196,4 @@ def test_a_reader_holding_the_serve_file_neither_blocks_a_run_nor_sees_a_half_pu
         assert result.returncode == 0, result.stderr
         assert reader.sql(spend).fetchall() == [(before,)]  # the old, complete publication
     # gpt-4o in January 2025: 400k × 2.50 + 100k × 10 per 1M = 2.00
-    assert read(warehouse / "serve.duckdb", spend) == [(before + Decimal("2.00"),)]
+    assert query(warehouse / "serve.duckdb", spend) == [(before + Decimal("2.00"),)]

@@ -9,8 +9,6 @@ dbt run as a subprocess with private target/log paths (other people run dbt at t
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,10 +20,9 @@ import duckdb
 import polars as pl
 
 from ingest import contract
-from ingest.pipeline import dbt_executable
+from ingest.pipeline import dbt_invocation
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DBT = Path(os.environ.get("SYNAPSCALE_DBT") or dbt_executable())
 
 CORE_TABLES = (
     "llms",
@@ -100,30 +97,14 @@ def run_dbt(
     select: Iterable[str] | None = None,
     full_refresh: bool = False,
     extra: Sequence[str] = (),
+    project_dir: Path = PROJECT_DIR,
+    work_dir: Path | None = None,
 ) -> Path:
-    """Run dbt against `db` as a subprocess with target/log paths beside the database; returns `db`."""
-    work = db.parent / f"dbt_{db.stem}"
-    args = [
-        str(DBT),
-        command,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    if vars:
-        args += ["--vars", json.dumps(dict(vars))]
-    if select:
-        args += ["--select", *select]
-    if full_refresh:
-        args.append("--full-refresh")
-    args += list(extra)
-    env = {**os.environ, "SYNAPSCALE_BUILD_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=PROJECT_DIR, check=False)
+    """Run dbt against `db` as a subprocess (the pipeline's own command line, ingest.pipeline.dbt_invocation)
+    with target/log paths beside the database; returns `db`."""
+    args = [command, *(["--select", *select] if select else []), *(["--full-refresh"] if full_refresh else []), *extra]
+    argv, env = dbt_invocation(project_dir, db, work_dir or db.parent / f"dbt_{db.stem}", args, vars)
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=project_dir, check=False)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-60:])
         raise DbtError(f"dbt {command} failed (exit {result.returncode}) on {db}:\n{tail}")
@@ -186,22 +167,4 @@ def build_warehouse(
     db = create_raw(tmp_dir / "build.duckdb")
     for table, rows in raw_rows_by_table.items():
         insert_raw(db, table, rows, ingested_at=ingested_at)
-    args = [
-        str(DBT),
-        "build",
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(tmp_dir / "target"),
-        "--log-path",
-        str(tmp_dir / "logs"),
-        *extra_dbt_args,
-    ]
-    env = {**os.environ, "SYNAPSCALE_BUILD_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=project_dir, check=False)
-    if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-60:])
-        raise DbtError(f"dbt build failed (exit {result.returncode}) on {db}:\n{tail}")
-    return db
+    return run_dbt(db, "build", extra=extra_dbt_args, project_dir=project_dir, work_dir=tmp_dir)
