@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.settings import from_env
+from synapscale.settings import from_env
 
 
 def serve_path() -> Path:

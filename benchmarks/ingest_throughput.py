@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb  # noqa: E402
 
 from ingest.contract import RAW_SCHEMA, USAGE  # noqa: E402
-from ingest.generate import GeneratorConfig, write_dataset  # noqa: E402
-from ingest.load import connect, ingest_paths  # noqa: E402
+from ingest.database import connect
+from ingest.load import ingest_paths  # noqa: E402
+from synapscale.generate import GeneratorConfig, write_dataset  # noqa: E402
 
 
 def _fresh(db: Path) -> Path:

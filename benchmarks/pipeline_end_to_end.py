@@ -20,10 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import data  # noqa: E402
-from ingest.generate import GeneratorConfig, write_dataset  # noqa: E402
 from ingest.load import ingest_paths  # noqa: E402
-from ingest.pipeline import dbt_vars, publish, run_dbt  # noqa: E402
-from ingest.settings import from_env  # noqa: E402
+from synapscale.generate import GeneratorConfig, write_dataset  # noqa: E402
+from synapscale.pipeline.dbt import dbt_vars, run_dbt
+from synapscale.pipeline.publish import publish  # noqa: E402
+from synapscale.settings import from_env  # noqa: E402
 
 
 def timed(step: Callable[[], object]) -> float:

@@ -1,2 +1,2 @@
-"""SynapScale Analytics: ingestion, pricing import and the pipeline that builds and publishes the
-warehouse."""
+"""Ingestion proper: landing files -> schema `raw` of the build database (raw contract, readers, detection,
+adapters, validation with quarantine, de-duplication, one transaction per file, the load manifest)."""

@@ -9,12 +9,11 @@ file behind; the re-run loads it exactly once.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,141 +21,25 @@ import duckdb
 
 from ingest import detect, manifest, raw_files, readers, validate
 from ingest.adapters import Adapter, registry
-from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType, all_ddl
+from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType
+from ingest.database import connect
+from ingest.dedupe import find_duplicates
+from ingest.discover import landing_files
 from ingest.errors import UserError
+from ingest.report import FileResult, IngestReport, describe, describe_total
 
-# Test hook: when set to a file path, the loader writes that file once a landing file's records, quarantine
-# and
-# manifest rows are inserted, then sleeps inside the still-open transaction, so a test can SIGKILL it at a
-# known
-# point (tests/test_ingest_atomicity.py). PAUSE_ONLY_ENV limits it to landing files whose name contains a
-# text.
-PAUSE_HOOK_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_MARKER"
-PAUSE_ONLY_ENV = "SYNAPSCALE_INGEST_TEST_PAUSE_ONLY"
-
-
-@dataclass
-class FileResult:
-    """What happened to one landing file."""
-
-    file: str
-    record_type: str | None = None
-    adapter: str | None = None
-    read: int = 0
-    loaded: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    skipped_already_loaded: bool = False
-    error: str | None = None
-    load_id: str | None = None
-    seconds: float = 0.0
-
-
-@dataclass
-class IngestReport:
-    """Per-file results and totals; `ok` is False when a file could not be processed at all."""
-
-    files: list[FileResult] = field(default_factory=list)
-
-    @property
-    def read(self) -> int:
-        return sum(f.read for f in self.files)
-
-    @property
-    def loaded(self) -> int:
-        return sum(f.loaded for f in self.files)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(f.duplicates for f in self.files)
-
-    @property
-    def quarantined(self) -> int:
-        return sum(f.quarantined for f in self.files)
-
-    @property
-    def skipped_files(self) -> int:
-        return sum(f.skipped_already_loaded for f in self.files)
-
-    @property
-    def failed_files(self) -> int:
-        return sum(f.error is not None for f in self.files)
-
-    @property
-    def ok(self) -> bool:
-        return self.failed_files == 0
-
-    def by_file(self, name: str) -> FileResult:
-        """The result of the file whose name (or path) ends with `name`."""
-        for result in self.files:
-            if result.file.endswith(name):
-                return result
-        raise KeyError(name)
-
-
-def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the build database with every raw table present and the session in UTC."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.IOException as error:
-        raise UserError(
-            f"{db_path}: cannot open the build database ({error}); is another synapscale run or a client holding it?"
-        ) from None
-    con.execute("set TimeZone = 'UTC'").fetchall()
-    # Every record carries its line number as a column, so inserts need not keep row order; without it DuckDB
-    # writes a bulk insert straight to the database file instead of the WAL (which would cost a second, equal
-    # write at the next checkpoint). The readers that number rows by position turn it on for that statement.
-    con.execute("set preserve_insertion_order = false").fetchall()
-    # Small files' rows go through the WAL: checkpoint once when the batch closes the connection, not at every
-    # commit that crosses the default 16 MB (each file still commits, and a committed file survives a crash).
-    con.execute("set checkpoint_threshold = '1GB'").fetchall()
-    _rows_tables_from_older_layout(con)
-    for statement in all_ddl():
-        con.execute(statement).fetchall()
-    return con
-
-
-def _rows_tables_from_older_layout(con: duckdb.DuckDBPyConnection) -> None:
-    """A build database from before `raw.usage_events` became a view has the rows in a table of that name:
-    rename it to the rows table (the view is created over it next)."""
-    for record_type in RECORD_TYPES.values():
-        if not record_type.rows_table:
-            continue
-        kinds = dict(
-            con.execute(
-                "select table_name, table_type from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
-            ).fetchall()
-        )
-        if kinds.get(record_type.table) == "BASE TABLE" and record_type.rows_table not in kinds:
-            con.execute(f"alter table {RAW_SCHEMA}.{record_type.table} rename to {record_type.rows_table}").fetchall()
-
-
-def landing_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus every supported file under named folders (recursive, hidden ones
-    skipped)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and readers.file_format(p) is not None
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            found.append(path)
-    return found
+Progress = Callable[[str], None]
+# Called inside a file's transaction once its records, quarantine rows and manifest row are written, just
+# before the commit. The crash tests kill the process from here (tests/ingest/test_atomicity.py).
+BeforeCommit = Callable[[FileResult], None]
 
 
 def ingest_paths(
     db_path: Path,
-    paths: list[Path],
+    paths: Iterable[Path],
     adapter: str | None = None,
-    progress: Callable[[str], None] = print,
+    progress: Progress = print,
+    before_commit: BeforeCommit | None = None,
 ) -> IngestReport:
     """Load landing files (or folders, recursively) into `db_path`; see the module docstring."""
     adapters = registry()
@@ -169,33 +52,22 @@ def ingest_paths(
         raw_files.remove_orphans(con, files_dir)
         raw_files.refresh_view(con, files_dir)  # the warehouse folder may have moved since the last ingest
         for path in landing_files(Path(p) for p in paths):
-            result = _ingest_file(con, path, adapter, files_dir)
+            result = _ingest_file(con, path, adapter, files_dir, before_commit)
             report.files.append(result)
-            progress(_describe(result))
+            progress(describe(result))
     finally:
         con.close()
-    progress(
-        f"total: {len(report.files)} files ({report.skipped_files} already loaded, {report.failed_files} "
-        "failed): "
-        f"read {report.read}, loaded {report.loaded}, duplicates skipped {report.duplicates}, "
-        f"quarantined {report.quarantined}"
-    )
+    progress(describe_total(report))
     return report
 
 
-def _describe(result: FileResult) -> str:
-    if result.error is not None:
-        return f"{result.file}: FAILED: {result.error}"
-    if result.skipped_already_loaded:
-        return f"{result.file}: already loaded (load {result.load_id}), skipped"
-    return (
-        f"{result.file}: {result.record_type} via {result.adapter}: read {result.read}, loaded "
-        f"{result.loaded}, "
-        f"duplicates skipped {result.duplicates}, quarantined {result.quarantined} ({result.seconds:.2f}s)"
-    )
-
-
-def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str | None, files_dir: Path) -> FileResult:
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    forced_adapter: str | None,
+    files_dir: Path,
+    before_commit: BeforeCommit | None,
+) -> FileResult:
     result = FileResult(file=str(path))
     started = time.perf_counter()
     staged: list[Path] = []  # a copy made for registration; removed unless its registration commits
@@ -222,6 +94,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, forced_adapter: str
         con.execute("begin transaction").fetchall()
         try:
             registered = _write(con, path, digest, prepared, result, started_at, files_dir)
+            if before_commit is not None:
+                before_commit(result)
             con.execute("commit").fetchall()
         except BaseException:
             con.execute("rollback").fetchall()
@@ -340,7 +214,7 @@ def _write(
     """Inside the file's transaction: find duplicates, append the valid records (or register the staged file,
     when it is clean: see `_is_clean`), then quarantine rows and the manifest row. True when registered."""
     record_type = prepared.record_type
-    total, duplicates = _find_duplicates(con, record_type, prepared.key_sql)
+    total, duplicates = find_duplicates(con, record_type, prepared.key_sql)
     register = prepared.may_register and not duplicates and _is_clean(con)
     if register:
         result.loaded, result.quarantined, result.duplicates = total, 0, 0
@@ -367,10 +241,6 @@ def _write(
     )
     if register:
         raw_files.refresh_view(con, files_dir)
-    marker = os.environ.get(PAUSE_HOOK_ENV)
-    if marker and os.environ.get(PAUSE_ONLY_ENV, "") in path.name:
-        Path(marker).write_text(str(result.load_id))
-        time.sleep(600)
     return register
 
 
@@ -436,44 +306,3 @@ def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         f"update _rejected set _raw_record = {validate.truncate_sql('rtrim(l._text, chr(10) || chr(13))')} "
         "from _lines l where l._line = _rejected._line"
     ).fetchall()
-
-
-def _find_duplicates(con: duckdb.DuckDBPyConnection, record_type: RecordType, key_sql: str) -> tuple[int, int]:
-    """(records in `_mapped`, duplicates): `_duplicates(_rec)` holds the valid usage events whose event_id is
-    already in raw.usage_events or appeared earlier in the file (the first valid occurrence wins). Feedback
-    versions and snapshots are never duplicates.
-
-    A cheap screen on the raw keys comes first: when the file's non-empty keys are all distinct and none is in
-    raw.usage_events, no valid record can be a duplicate (valid records are a subset, and their key is the same
-    conversion of the same value), so the per-record verdicts are not needed. Keys are compared by hash there:
-    as many distinct hashes as keys proves the keys distinct, and a hash collision only means taking the exact
-    path. Otherwise the verdicts are materialised (narrow: record number, key, reason) and deduped exactly."""
-    if record_type.name != "usage":
-        return con.execute("select count(*) from _mapped").fetchall()[0][0], 0
-    total, keys, distinct = con.execute(
-        f"select count(*), count(k), count(distinct hash(k)) filter (where k is not null) "
-        f"from (select {key_sql} as k from _mapped)"
-    ).fetchall()[0]
-    if keys == distinct:
-        clash = con.execute(
-            f"select exists (select 1 from {RAW_SCHEMA}.usage_events e "
-            f"semi join (select {key_sql} as k from _mapped) m on m.k = e.event_id)"
-        ).fetchall()[0][0]
-        if not clash:
-            return total, 0
-    validate.materialize_verdicts(con, record_type)
-    con.execute(
-        f"""
-        create or replace temp table _duplicates as
-        with valid as (select _rec, _key as event_id from _verdicts where _reason_code is null),
-        existing as (
-            select distinct e.event_id from {RAW_SCHEMA}.usage_events e
-            semi join (select distinct event_id from valid) v on v.event_id = e.event_id
-        ),
-        first_in_file as (select event_id, min(_rec) as _rec from valid group by event_id)
-        select _rec from valid
-        where event_id in (select event_id from existing)
-            or _rec not in (select _rec from first_in_file)
-        """
-    ).fetchall()
-    return total, con.execute("select count(*) from _duplicates").fetchall()[0][0]

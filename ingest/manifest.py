@@ -35,17 +35,6 @@ def digest(path: Path) -> Digest:
     return Digest("sha256:" + hasher.hexdigest(), newlines, size)
 
 
-def content_hash_and_newlines(path: Path) -> tuple[str, int]:
-    """sha256 of the file's bytes and their newline count (see `digest`)."""
-    found = digest(path)
-    return found.content_hash, found.newlines
-
-
-def content_hash(path: Path) -> str:
-    """sha256 of the file's bytes, as recorded in raw.load_manifest."""
-    return digest(path).content_hash
-
-
 def size_may_match(con: duckdb.DuckDBPyConnection, size: int) -> bool:
     """False only when no loaded file can have the same content as a file of `size` bytes: no manifest row has
     that size and none lacks a size (rows written before file_size was recorded). Then the hash cannot find a

@@ -12,6 +12,8 @@ Duplicates are not a validation matter (see load.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 from ingest.contract import RecordType
@@ -36,7 +38,6 @@ MAX_FIELD_BYTES = 65_536
 MAX_METADATA_BYTES = 262_144
 MAX_RAW_CHARS = 8_192  # quarantine keeps this much of an oversized raw record, then a marker
 EARLIEST = "2015-01-01"
-INT_PATTERN = r"^\s*-?[0-9]+\s*$"
 TOKEN_COLUMNS = (
     "input_tokens",
     "output_tokens",
@@ -49,11 +50,6 @@ _TEXT_TYPES = ("VARCHAR", "JSON")
 
 def _is_text(source_type: str) -> bool:
     return source_type in _TEXT_TYPES
-
-
-def typed_name(name: str) -> str:
-    """Name of the converted column in `_checked` (the raw value keeps the contract name)."""
-    return f"t__{name}"
 
 
 def _typed(name: str, target: str, source_type: str) -> tuple[str, str | None]:
@@ -148,35 +144,35 @@ def _defaults(record_type: RecordType) -> dict[str, str]:
     return {}
 
 
-def check(
-    con: duckdb.DuckDBPyConnection,
-    record_type: RecordType,
-    load_started_at: str,
-    materialize: bool = False,
-    compare_plain_cast: bool = False,
-) -> str:
-    """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal.
-    Returns SQL over `_mapped` converting the record key exactly as `_checked` does (so a check on the raw key
-    column holds for the converted one, without computing the other columns or any rule).
-    With `materialize`, the typed records are computed once into a temp table (worth it when `_mapped` parses
-    JSON: the typed columns are much smaller than the text they come from). With `compare_plain_cast`,
-    `_checked._changed` is true on records where a converted value differs from a plain cast of the raw value
-    to its contract type (trimmed, emptied, defaulted), so the same scan tells whether the file's own values,
-    cast, are exactly what would be loaded (raw_files.py)."""
-    source_types = {row[0]: row[1] for row in con.execute("describe _mapped").fetchall()}
-    typed_exprs: dict[str, str] = {}
-    wrong: dict[str, str] = {}
-    too_large: dict[str, str] = {}
+Rule = tuple[str, tuple[str, str]]  # (reason code, (SQL condition, SQL message))
+
+
+@dataclass(frozen=True)
+class _Conversions:
+    """Per contract column: the SQL converting it (defaults applied), and the wrong-type / too-large tests."""
+
+    typed: dict[str, str]
+    wrong: dict[str, str]
+    too_large: dict[str, str]
+
+
+def _conversions(record_type: RecordType, source_types: dict[str, str]) -> _Conversions:
+    conversions = _Conversions({}, {}, {})
     defaults = _defaults(record_type)
     for name, target in record_type.columns.items():
         source_type = source_types.get(name, "NULL")
         expr, wrong_condition = _typed(name, target, source_type)
-        typed_exprs[name] = f"coalesce({expr}, {defaults[name]})" if name in defaults else expr
+        conversions.typed[name] = f"coalesce({expr}, {defaults[name]})" if name in defaults else expr
         if wrong_condition:
-            wrong[name] = wrong_condition
+            conversions.wrong[name] = wrong_condition
         if _is_text(source_type):
             limit = MAX_METADATA_BYTES if name == "metadata" else MAX_FIELD_BYTES
-            too_large[name] = f'strlen("{name}"::varchar) > {limit}'
+            conversions.too_large[name] = f'strlen("{name}"::varchar) > {limit}'
+    return conversions
+
+
+def _rules(record_type: RecordType, conversions: _Conversions, load_started_at: str) -> list[Rule]:
+    """Every rule of the record type, in the order of REASON_CODES (the first that holds names the reason)."""
     # Missing = absent in the input (a present but unconvertible value is wrong_type / bad_timestamp instead).
     missing = {name: f'("{name}" is null or "{name}"::varchar = \'\')' for name in record_type.required}
     timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
@@ -187,48 +183,62 @@ def check(
         )
         for name in timestamps
     }
-    rules: list[tuple[str, tuple[str, str]]] = [
-        ("field_too_large", _any(too_large, f"field larger than {MAX_FIELD_BYTES} bytes:")),
+    rules: list[Rule] = [
+        ("field_too_large", _any(conversions.too_large, f"field larger than {MAX_FIELD_BYTES} bytes:")),
         ("missing_field", _any(missing, "missing required field:")),
-        ("wrong_type", _any(wrong, "value of the wrong type in:")),
+        ("wrong_type", _any(conversions.wrong, "value of the wrong type in:")),
         ("bad_timestamp", _any(bad_ts, "unparseable timestamp (use RFC 3339 with offset) in:")),
-        (
-            "absurd_timestamp",
-            _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:"),
-        ),
+        ("absurd_timestamp", _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:")),
     ]
     if record_type.name == "usage":
-        cache = "(t__cache_read_input_tokens + t__cache_creation_input_tokens)"
-        rules += [
-            (
-                "negative_tokens",
-                _any({name: f"t__{name} < 0" for name in TOKEN_COLUMNS}, "negative token count in:"),
-            ),
-            (
-                "cache_exceeds_input",
-                (
-                    f"({cache} > t__input_tokens)",
-                    f"'cache_read_input_tokens + cache_creation_input_tokens (' || {cache}::varchar "
-                    "|| ') > input_tokens (' || t__input_tokens::varchar || ')'",
-                ),
-            ),
-            (
-                "reasoning_exceeds_output",
-                (
-                    "(t__reasoning_output_tokens > t__output_tokens)",
-                    "'reasoning_output_tokens (' || t__reasoning_output_tokens::varchar || ') > "
-                    "output_tokens (' "
-                    "|| t__output_tokens::varchar || ')'",
-                ),
-            ),
-        ]
+        rules += _token_rules()
     rules.append(("invalid_value", _any(_domain_rules(record_type), "value outside its allowed domain in:")))
+    return rules
+
+
+def _token_rules() -> list[Rule]:
+    cache = "(t__cache_read_input_tokens + t__cache_creation_input_tokens)"
+    return [
+        ("negative_tokens", _any({name: f"t__{name} < 0" for name in TOKEN_COLUMNS}, "negative token count in:")),
+        (
+            "cache_exceeds_input",
+            (
+                f"({cache} > t__input_tokens)",
+                f"'cache_read_input_tokens + cache_creation_input_tokens (' || {cache}::varchar "
+                "|| ') > input_tokens (' || t__input_tokens::varchar || ')'",
+            ),
+        ),
+        (
+            "reasoning_exceeds_output",
+            (
+                "(t__reasoning_output_tokens > t__output_tokens)",
+                "'reasoning_output_tokens (' || t__reasoning_output_tokens::varchar || ') > output_tokens (' "
+                "|| t__output_tokens::varchar || ')'",
+            ),
+        ),
+    ]
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    record_type: RecordType,
+    load_started_at: str,
+    compare_plain_cast: bool = False,
+) -> str:
+    """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal.
+    Returns SQL over `_mapped` converting the record key exactly as `_checked` does (so a check on the raw key
+    column holds for the converted one, without computing the other columns or any rule).
+    With `compare_plain_cast`, `_checked._changed` is true on records where a converted value differs from a
+    plain cast of the raw value to its contract type (trimmed, emptied, defaulted), so the same scan tells
+    whether the file's own values, cast, are exactly what would be loaded (raw_files.py)."""
+    source_types = {row[0]: row[1] for row in con.execute("describe _mapped").fetchall()}
+    conversions = _conversions(record_type, source_types)
+    rules = _rules(record_type, conversions, load_started_at)
     code_case = " ".join(f"when {condition} then '{code}'" for code, (condition, _) in rules)
-    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch
-    # on
+    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch on
     # the rows that matched it, so valid rows pay nothing for them.
     message_case = " ".join(f"when '{code}' then {message}" for code, (_, message) in rules)
-    typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in typed_exprs.items())
+    typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in conversions.typed.items())
     contract_select = ", ".join(f"t__{name} as {name}" for name in record_type.columns)
     raw_fields = [name for name in record_type.columns if name in source_types]
     changed = ""
@@ -240,7 +250,7 @@ def check(
         changed = f", not ({same}) as _changed"
     con.execute(
         f"""
-        create or replace temp {"table _checked_rows" if materialize else "view _checked"} as
+        create or replace temp view _checked as
         with typed as (select *, {typed_select} from _mapped),
         coded as (
             select *, case when _unparseable then 'unparseable' {code_case} end as _reason_code from typed
@@ -253,8 +263,6 @@ def check(
         from coded
         """
     ).fetchall()
-    if materialize:
-        con.execute("create or replace temp view _checked as select * from _checked_rows").fetchall()
     return _typed(record_type.key, record_type.columns[record_type.key], source_types.get(record_type.key, "NULL"))[0]
 
 

@@ -1,47 +1,31 @@
-"""Shared fixtures: one real warehouse, built once per session by the real `synapscale run` (dbt as a subprocess)."""
+"""Markers by folder, and the one real warehouse most slow tests share (built once per session by the real
+`synapscale run`, dbt as a subprocess).
+
+`pytest -m "not slow"` is the quick inner loop (pure Python and DuckDB, no dbt); `make test` runs everything.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.support.cli import Published, synapscale
+from tests.support.paths import FIXTURES, TESTS_DIR
+
+# Folders whose tests build a warehouse with dbt (or drive a browser): marked slow as a whole.
+SLOW_FOLDERS = ("warehouse", "pipeline", "app")
+BROWSER_FILES = ("app/test_browser.py",)
 
 
-@dataclass(frozen=True)
-class Published:
-    """A warehouse built from tests/fixtures/landing by `synapscale run`."""
-
-    landing: Path
-    warehouse: Path
-    first_run: subprocess.CompletedProcess[str]
-
-    @property
-    def serve_db(self) -> Path:
-        return self.warehouse / "serve.duckdb"
-
-    @property
-    def build_db(self) -> Path:
-        return self.warehouse / "build.duckdb"
-
-
-def synapscale(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess, as a scheduler would."""
-    return subprocess.run(
-        [sys.executable, "-m", "ingest.cli", *args],
-        cwd=PROJECT_DIR,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        relative = Path(item.fspath).resolve().relative_to(TESTS_DIR).as_posix()
+        if relative.split("/", 1)[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+        if relative in BROWSER_FILES:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

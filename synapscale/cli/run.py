@@ -1,0 +1,23 @@
+"""`synapscale run`: the main job (ingest, dbt build, publish)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from synapscale import settings
+from synapscale.cli.args import existing_dir
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser("run", help="ingest new landing files, dbt build, publish the serve database")
+    run.add_argument("--landing", type=existing_dir, help="landing folder (default: $SYNAPSCALE_LANDING or ./landing)")
+    run.add_argument("--warehouse", type=Path, help="warehouse folder (default: $SYNAPSCALE_WAREHOUSE or ./warehouse)")
+    run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    run.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from synapscale.pipeline.run import run
+
+    return run(settings.from_env(landing=args.landing, warehouse=args.warehouse), full_refresh=args.full_refresh)

@@ -1,0 +1,40 @@
+"""Running the real `synapscale` command in a subprocess, as a scheduler would, and what a run published."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.paths import PROJECT_DIR
+
+
+@dataclass(frozen=True)
+class Published:
+    """A warehouse built from tests/fixtures/landing by `synapscale run`."""
+
+    landing: Path
+    warehouse: Path
+    first_run: subprocess.CompletedProcess[str]
+
+    @property
+    def serve_db(self) -> Path:
+        return self.warehouse / "serve.duckdb"
+
+    @property
+    def build_db(self) -> Path:
+        return self.warehouse / "build.duckdb"
+
+
+def synapscale(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "synapscale", *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
