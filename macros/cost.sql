@@ -1,53 +1,27 @@
 {#-
     Cost rules (see docs/cost.md). Money is DECIMAL: rates are DECIMAL(20,12) USD per 1M tokens, so
     tokens x rate x 0.000001 is exact at 18 decimal places, the scale of every cost column.
-    ingest/prices.py mirrors the model-name patterns below (MODEL_PREFIX_PATTERNS, MODEL_SUFFIX_PATTERNS);
-    change both together.
 -#}
 
-{#- Provider routing prefixes ("openai/", "bedrock/"), then a region prefix ("us."), then a vendor prefix
-    ("anthropic."), as LiteLLM, Bedrock and gateways report them. -#}
+{#- Model-name normalisation (docs/cost.md). The patterns are the vars model_name_prefix_patterns and
+    model_name_suffix_patterns in dbt_project.yml, the one copy (ingest/prices.py applies the same lists):
+    each list is applied in order, each pattern once (its first match), replaced by ''. -#}
 {% macro strip_model_name_prefixes(name) -%}
-    regexp_replace(
-        regexp_replace(
-            regexp_replace(
-                {{ name }},
-                '^((openai|anthropic|gemini|google|vertex_ai|together_ai|bedrock|bedrock_converse|azure|azure_ai|xai|deepseek|openrouter|models)/)+',
-                ''
-            ),
-            '^(us|eu|apac)\.',
-            ''
-        ),
-        '^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek)\.',
-        ''
-    )
+    {{ regexp_strip_in_order(name, var('model_name_prefix_patterns')) }}
 {%- endmacro %}
 
-{#- Version suffixes, in this order: Bedrock "-v1:0", "-latest", Vertex "@20240229", "-2024-08-06",
-    "-20240229", Gemini "-001"/"-002". Four-digit OpenAI suffixes (-0125, -1106) are NOT stripped: those
-    snapshots were priced differently, so they resolve only through the alias seed. -#}
 {% macro strip_model_name_suffixes(name) -%}
-    regexp_replace(
-        regexp_replace(
-            regexp_replace(
-                regexp_replace(
-                    regexp_replace(
-                        regexp_replace({{ name }}, '-v\d+(:\d+)?$', ''),
-                        '-latest$',
-                        ''
-                    ),
-                    '@\d{8}$',
-                    ''
-                ),
-                '-\d{4}-\d{2}-\d{2}$',
-                ''
-            ),
-            '-\d{8}$',
-            ''
-        ),
-        '-0\d{2}$',
-        ''
-    )
+    {{ regexp_strip_in_order(name, var('model_name_suffix_patterns')) }}
+{%- endmacro %}
+
+{#- regexp_replace(...regexp_replace(expression, pattern_1, '')..., pattern_n, ''): without the 'g' option
+    DuckDB replaces the first match only. -#}
+{% macro regexp_strip_in_order(expression, patterns) -%}
+    {%- set stripped = namespace(sql=expression) -%}
+    {%- for pattern in patterns -%}
+        {%- set stripped.sql = "regexp_replace(" ~ stripped.sql ~ ", '" ~ (pattern | replace("'", "''")) ~ "', '')" -%}
+    {%- endfor -%}
+    {{ stripped.sql }}
 {%- endmacro %}
 
 {#- Cost of one token bucket: tokens x USD-per-1M rate, exact, DECIMAL(38,18).
