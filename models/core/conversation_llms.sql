@@ -8,7 +8,7 @@ conversation_calls as (
     select
         conversation_id,
         llm_id,
-        coalesce(llm_id, 'unresolved:' || model_raw) as model,
+        model,
         occurred_at,
         input_tokens,
         output_tokens,

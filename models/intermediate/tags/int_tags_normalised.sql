@@ -4,7 +4,7 @@
 with
 
 usage as (
-    select * from {{ ref('usage_logs') }}
+    select * from {{ ref('int_usage_events_deduplicated') }}
 ),
 
 feedback as (

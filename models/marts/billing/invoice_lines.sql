@@ -32,7 +32,7 @@ final as (
         first_service_period,
         last_service_period,
         amount_usd::decimal(38, 18) as amount_usd,
-        coalesce(billing_period <= {{ closed_billing_period() }}, false) as is_period_closed
+        {{ is_billing_period_closed('billing_period') }} as is_period_closed
     from lines
 )
 

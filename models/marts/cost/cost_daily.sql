@@ -6,7 +6,7 @@ hourly as (
 
 daily as (
     select
-        (usage_hour at time zone 'UTC')::date as usage_date,
+        usage_date,
         workspace_id,
         model,
         provider,

@@ -6,10 +6,11 @@ usage as (
 
 hourly as (
     select
-        date_trunc('hour', occurred_at) as usage_hour,
+        usage_hour,
+        usage_date,
         workspace_id,
         user_id,
-        coalesce(llm_id, 'unresolved:' || model_raw) as model,
+        model,
         provider,
         count(*) as calls,
         count(*) filter (where status = 'error') as error_calls,
