@@ -29,3 +29,19 @@
 {% macro bucket_cost_usd(tokens, rate_usd_per_1m) -%}
     ({{ tokens }}::decimal(38, 0) * {{ rate_usd_per_1m }}::decimal(20, 12) * 0.000001::decimal(7, 6))::decimal(38, 18)
 {%- endmacro %}
+
+{#- The additive measures of the cost marts, summed over the rows of a group (calls into an hour, hours into a
+    day, ...): tokens per bucket, then cost per bucket and in total, where an unpriced call adds 0 (the marts
+    count those in unpriced_calls). One list, so every grain carries the same measures. -#}
+{% macro summed_bucket_measures() -%}
+    {%- set tokens = ['input_tokens', 'output_tokens', 'uncached_input_tokens', 'cache_read_tokens',
+        'cache_write_tokens', 'visible_output_tokens', 'reasoning_tokens'] -%}
+    {%- set costs = ['uncached_input_cost_usd', 'cache_read_cost_usd', 'cache_write_cost_usd',
+        'visible_output_cost_usd', 'reasoning_cost_usd', 'cost_usd'] -%}
+    {%- for column in tokens %}
+        sum({{ column }}) as {{ column }},
+    {%- endfor %}
+    {%- for column in costs %}
+        coalesce(sum({{ column }}), 0)::decimal(38, 18) as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
