@@ -36,7 +36,7 @@ per_model as (
 
 final as (
     select
-        md5(conversation_id || '|' || model) as conversation_llm_id,
+        {{ surrogate_key(['conversation_id', 'model']) }} as conversation_llm_id,
         conversation_id,
         llm_id,
         model,

@@ -21,7 +21,7 @@ daily as (
 
 final as (
     select
-        md5(concat_ws('|', usage_date::varchar, workspace_id, model, provider)) as cost_daily_id,
+        {{ surrogate_key(['usage_date::varchar', 'workspace_id', 'model', 'provider']) }} as cost_daily_id,
         *
     from daily
 )

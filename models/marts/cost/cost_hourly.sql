@@ -22,7 +22,7 @@ hourly as (
 
 final as (
     select
-        md5(concat_ws('|', usage_hour::varchar, workspace_id, user_id, model, provider)) as cost_hourly_id,
+        {{ surrogate_key(['usage_hour::varchar', 'workspace_id', 'user_id', 'model', 'provider']) }} as cost_hourly_id,
         *
     from hourly
 )
