@@ -8,8 +8,7 @@ The rules, as the dbt-project-evaluator states them, written locally (hub packag
   loose in the layer's folder;
 - every model and every column it documents has a description (test_every_built_column_is_documented checks
   that the yml documents every column the model really has);
-- every model has a primary-key test: unique and not_null on one column, or unique_combination_of_columns. A
-  model with no key at all says so with `meta: {primary_key: none}` (and why, in its description).
+- every model has a primary-key test: unique and not_null on one column, or unique_combination_of_columns.
 """
 
 from __future__ import annotations
@@ -96,7 +95,7 @@ def layer_violations(manifest_path: Path) -> list[str]:
             for column, spec in model["columns"].items()
             if not (spec.get("description") or "").strip()
         ]
-        if uid not in keyed and model["config"].get("meta", {}).get("primary_key") != "none":
+        if uid not in keyed:
             violations.append(
                 f"{name}: has no primary-key test (unique + not_null on a column, or unique_combination_of_columns)"
             )
