@@ -1,9 +1,10 @@
--- One row per LLM call (event_id) with tokens in exclusive buckets, the price row in force at occurred_at,
--- the cost of each bucket and the call's cost with its status. Cost rules: docs/cost.md, macros/cost.sql.
+-- One row per LLM call (event_id, de-duplicated upstream) with its model key, tokens in exclusive buckets, the
+-- price row in force at occurred_at, the cost of each bucket and the call's cost with its status.
+-- Cost rules: docs/cost.md, macros/cost.sql.
 with
 
 usage as (
-    select * from {{ ref('stg_raw__usage_events') }}
+    select * from {{ ref('int_usage_events_deduplicated') }}
 ),
 
 model_names as (
@@ -14,22 +15,17 @@ prices as (
     select * from {{ ref('llm_prices') }}
 ),
 
--- Ingest dedupes event_id already; keep the first landed copy should a re-sent event slip through.
-deduplicated as (
-    select * from usage
-    qualify row_number() over (partition by event_id order by ingested_at, load_id, source_line) = 1
-),
-
 resolved as (
     select
-        deduplicated.*,
+        usage.*,
         model_names.llm_id,
+        model_names.model,
         coalesce(model_names.is_model_resolved, false) as is_model_resolved,
         model_names.model_normalised,
         model_names.model_resolution_step
-    from deduplicated
+    from usage
     left join model_names
-        on deduplicated.model_raw = model_names.model_raw
+        on usage.model_raw = model_names.model_raw
 ),
 
 -- Token totals are inclusive (OpenTelemetry GenAI): split them into buckets that do not overlap.
@@ -179,12 +175,15 @@ final as (
         tags,
         metadata,
         occurred_at,
+        usage_hour,
+        usage_date,
         load_id,
         source_file,
         source_line,
         ingested_at,
         -- model and price row
         llm_id,
+        model,
         is_model_resolved,
         price_id,
         -- exclusive token buckets

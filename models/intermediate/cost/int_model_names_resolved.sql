@@ -1,6 +1,3 @@
-{{ config(materialized="view") }}
-
--- A view, not ephemeral, so int_usage_priced unit tests can give it rows as a dict.
 -- One row per distinct raw model name seen in usage, resolved to a canonical llm_id (or left unresolved).
 -- Lookup order: the name as reported, then without provider/region/vendor prefixes, then also without
 -- date/version suffixes; at each step the alias seed wins over a catalog llm_id of the same spelling.
@@ -86,6 +83,8 @@ final as (
         model_raw,
         model_normalised,
         llm_id,
+        -- the model key every model groups and bills by: unresolved names stay apart, by their raw spelling
+        coalesce(llm_id, 'unresolved:' || model_raw) as model,
         llm_id is not null as is_model_resolved,
         model_resolution_step,
         model_matched_on
