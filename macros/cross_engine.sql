@@ -1,0 +1,168 @@
+{#-
+    Engine-specific SQL, and only here (issue: Spark). Every macro has a DuckDB form that renders exactly the SQL
+    the models had before (so DuckDB output is unchanged, byte for byte in target/compiled) and a Spark form
+    that gives the same values. Dispatch namespace: synapscale (adapter.dispatch(name, 'synapscale')), so a
+    project that installs this one can still override a form.
+
+    Spark forms assume the spark target's settings (profiles.yml): spark.sql.session.timeZone = UTC and
+    spark.sql.decimalOperations.allowPrecisionLoss = false. dbt-spark forces spark.sql.ansi.enabled = false.
+-#}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Types. Write casts as `expr::{{ type_timestamptz() }}`: DuckDB keeps its names, Spark gets its own.
+   Types spelled the same on both engines need no macro: bigint, integer, double, boolean, date, decimal(p, s).
+--------------------------------------------------------------------------------------------------------- #}
+
+{% macro type_timestamptz() %}{{ return(adapter.dispatch('type_timestamptz', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_timestamptz() %}timestamptz{% endmacro %}
+{#- Spark's TIMESTAMP is an instant (TIMESTAMP_LTZ), shown in the session time zone (UTC). -#}
+{% macro spark__type_timestamptz() %}timestamp{% endmacro %}
+
+{% macro type_varchar() %}{{ return(adapter.dispatch('type_varchar', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_varchar() %}varchar{% endmacro %}
+{#- Spark has varchar(n) only (and casts to it pad/trim): string is DuckDB's varchar. -#}
+{% macro spark__type_varchar() %}string{% endmacro %}
+
+{% macro type_varchar_list() %}{{ return(adapter.dispatch('type_varchar_list', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_varchar_list() %}varchar[]{% endmacro %}
+{% macro spark__type_varchar_list() %}array<string>{% endmacro %}
+
+{% macro type_json() %}{{ return(adapter.dispatch('type_json', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_json() %}json{% endmacro %}
+{#- JSON text. (Spark 4's VARIANT is not comparable or groupable; keep the text.) -#}
+{% macro spark__type_json() %}string{% endmacro %}
+
+{#- A DuckDB type name (as in ingest/contract.py, seeds' column_types, contracts' data_type) in this engine's
+    spelling: used for Spark DDL of the raw layer and usable in yml (data_type: "{{ cross_engine_type('varchar') }}"). -#}
+{% macro cross_engine_type(duckdb_type) %}{{ return(adapter.dispatch('cross_engine_type', 'synapscale')(duckdb_type)) }}{% endmacro %}
+{% macro default__cross_engine_type(duckdb_type) %}{{ return(duckdb_type) }}{% endmacro %}
+{% macro spark__cross_engine_type(duckdb_type) %}
+    {%- set t = duckdb_type | trim | lower -%}
+    {%- set simple = {
+        'varchar': 'string', 'text': 'string', 'string': 'string', 'json': 'string',
+        'timestamptz': 'timestamp', 'timestamp with time zone': 'timestamp', 'timestamp': 'timestamp',
+        'varchar[]': 'array<string>', 'text[]': 'array<string>',
+        'bigint': 'bigint', 'integer': 'int', 'int': 'int', 'double': 'double', 'boolean': 'boolean',
+        'date': 'date', 'smallint': 'smallint', 'float': 'float',
+    } -%}
+    {%- if t in simple -%}
+        {{ return(simple[t]) }}
+    {%- elif t.startswith('decimal') or t.startswith('numeric') -%}
+        {{ return(t | replace(' ', '')) }}
+    {%- else -%}
+        {%- do exceptions.raise_compiler_error("cross_engine_type: no Spark type for '" ~ duckdb_type ~ "'") -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{# ---------------------------------------------------------------------------------------------------------
+   Values and functions
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- A timestamp before any real one, for "max(x) over nothing" defaults. Spark has no '-infinity': the cast
+    gives NULL (ANSI off) and `ingested_at >= NULL` keeps no row - the first incremental run would load nothing. -#}
+{% macro timestamp_min() %}{{ return(adapter.dispatch('timestamp_min', 'synapscale')()) }}{% endmacro %}
+{% macro default__timestamp_min() %}'-infinity'::timestamptz{% endmacro %}
+{% macro spark__timestamp_min() %}timestamp'0001-01-01 00:00:00'{% endmacro %}
+
+{#- The elements of a list column as rows, in a select list (NULL or empty list: no row on both engines). -#}
+{% macro unnest_list(list_expr) %}{{ return(adapter.dispatch('unnest_list', 'synapscale')(list_expr)) }}{% endmacro %}
+{% macro default__unnest_list(list_expr) %}unnest({{ list_expr }}){% endmacro %}
+{% macro spark__unnest_list(list_expr) %}explode({{ list_expr }}){% endmacro %}
+
+{#- Round half to even (banker's rounding) to n decimal places. -#}
+{% macro round_half_even(expr, places) %}{{ return(adapter.dispatch('round_half_even', 'synapscale')(expr, places)) }}{% endmacro %}
+{% macro default__round_half_even(expr, places) %}round_even({{ expr }}, {{ places }}){% endmacro %}
+{% macro spark__round_half_even(expr, places) %}bround({{ expr }}, {{ places }}){% endmacro %}
+
+{#- Format a date/timestamp with a strftime pattern (DuckDB's). Spark gets the equivalent Java pattern; only the
+    codes below are translated, anything else fails at compile time rather than formatting differently. -#}
+{% macro format_datetime(expr, strftime_format) %}{{ return(adapter.dispatch('format_datetime', 'synapscale')(expr, strftime_format)) }}{% endmacro %}
+{% macro default__format_datetime(expr, strftime_format) %}strftime({{ expr }}, '{{ strftime_format }}'){% endmacro %}
+{% macro spark__format_datetime(expr, strftime_format) %}
+    {%- set codes = {'%Y': 'yyyy', '%m': 'MM', '%d': 'dd', '%H': 'HH', '%M': 'mm', '%S': 'ss', '%%': '%'} -%}
+    {%- set ns = namespace(out='', i=0) -%}
+    {%- for _ in range(strftime_format | length) -%}
+        {%- if ns.i < (strftime_format | length) -%}
+            {%- set ch = strftime_format[ns.i] -%}
+            {%- if ch == '%' -%}
+                {%- set code = strftime_format[ns.i:ns.i + 2] -%}
+                {%- if code not in codes -%}
+                    {%- do exceptions.raise_compiler_error("format_datetime: no Spark form for " ~ code) -%}
+                {%- endif -%}
+                {%- set ns.out = ns.out ~ codes[code] -%}
+                {%- set ns.i = ns.i + 2 -%}
+            {%- elif ch.isalpha() or ch == "'" -%}
+                {%- set ns.out = ns.out ~ "''" ~ ch ~ "''" if ch == "'" else ns.out ~ "'" ~ ch ~ "'" -%}
+                {%- set ns.i = ns.i + 1 -%}
+            {%- else -%}
+                {%- set ns.out = ns.out ~ ch -%}
+                {%- set ns.i = ns.i + 1 -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    date_format({{ expr }}, '{{ ns.out | replace("'", "\\'") }}')
+{%- endmacro %}
+
+{#- The UTC calendar date of an instant. DuckDB: via `at time zone` (independent of the session zone); Spark has
+    no `at time zone`: a cast to date uses the session zone, which the spark target pins to UTC. -#}
+{% macro utc_date(expr) %}{{ return(adapter.dispatch('utc_date', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__utc_date(expr) %}({{ expr }} at time zone 'UTC')::date{% endmacro %}
+{% macro spark__utc_date(expr) %}cast({{ expr }} as date){% endmacro %}
+
+{#- An instant as text, DuckDB's TIMESTAMPTZ rendering in a UTC session: '2025-01-10 10:00:00+00' (fractional
+    seconds only when non-zero, trailing zeros dropped). Used in surrogate keys, which must match across engines.
+    Spark's cast gives the same text without the offset. -#}
+{% macro timestamp_text(expr) %}{{ return(adapter.dispatch('timestamp_text', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__timestamp_text(expr) %}{{ expr }}::varchar{% endmacro %}
+{% macro spark__timestamp_text(expr) %}concat(cast({{ expr }} as string), '+00'){% endmacro %}
+
+{#- A DECIMAL as plain text with all its scale digits ('0.250000000000000000'). Spark's cast uses Java's
+    BigDecimal.toString: 0 becomes '0E-18' and 1e-7 '1E-7'. The Spark form is exact for |x| < 10^(38 - scale - 1). -#}
+{% macro decimal_text(expr, scale) %}{{ return(adapter.dispatch('decimal_text', 'synapscale')(expr, scale)) }}{% endmacro %}
+{% macro default__decimal_text(expr, scale) %}{{ expr }}::varchar{% endmacro %}
+{% macro spark__decimal_text(expr, scale) -%}
+    case when {{ expr }} is not null then concat(
+        case when {{ expr }} < 0 then '-' else '' end,
+        cast(cast(floor(abs({{ expr }})) as decimal(38, 0)) as string),
+        '.',
+        lpad(cast(cast((abs({{ expr }}) - floor(abs({{ expr }}))) * 1{{ '0' * scale }} as decimal(38, 0)) as string), {{ scale }}, '0')
+    ) end
+{%- endmacro %}
+
+{#- regexp_replace with DuckDB's semantics: the FIRST match only unless all=true (DuckDB's 'g' flag).
+    `pattern` and `replacement` are the regex and replacement as DuckDB sees them (write them in jinja strings:
+    '\d' is fine, but jinja decodes '\b', '\1', '\n' as escapes, so write '\\b'). Spark forms:
+      * the literal is escaped for Spark's parser (it reads '\d' as 'd': a pattern silently stops matching);
+      * Spark's regexp_replace always replaces every match and its 4th argument is a start POSITION, not flags:
+        first-match-only is '(?s)^(.*?)(?:pattern)' -> '$1replacement' (the leftmost match, as DuckDB).
+    Only patterns valid in both RE2 (DuckDB) and java.util.regex (Spark): no backreferences, no lookaround. -#}
+{% macro regex_replace(expr, pattern, replacement, all=false) %}{{ return(adapter.dispatch('regex_replace', 'synapscale')(expr, pattern, replacement, all)) }}{% endmacro %}
+{% macro default__regex_replace(expr, pattern, replacement, all) -%}
+    regexp_replace({{ expr }}, '{{ pattern | replace("'", "''") }}', '{{ replacement | replace("'", "''") }}'{% if all %}, 'g'{% endif %})
+{%- endmacro %}
+{% macro spark__regex_replace(expr, pattern, replacement, all) -%}
+    {%- if '\\' in replacement or '$' in replacement -%}
+        {%- do exceptions.raise_compiler_error("regex_replace: group references in the replacement have no common form") -%}
+    {%- endif -%}
+    {%- set spark_pattern = pattern if all else '(?s)^(.*?)(?:' ~ pattern ~ ')' -%}
+    {%- set spark_replacement = replacement if all else '$1' ~ replacement -%}
+    regexp_replace({{ expr }}, {{ spark_string_literal(spark_pattern) }}, {{ spark_string_literal(spark_replacement) }})
+{%- endmacro %}
+
+{#- A Spark SQL string literal for any text: Spark unescapes backslashes in literals (spark.sql.parser.
+    escapedStringLiterals=false, the default), so '\' and "'" are escaped with a backslash. -#}
+{% macro spark_string_literal(text) -%}
+    '{{ text | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Materialization settings
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- For incremental models that only ever add rows whose unique_key is new (usage_logs, billing_events select
+    new keys only). DuckDB keeps delete+insert; Spark's Parquet tables have no delete or merge (Delta/Iceberg
+    do), and append is exact for such models. In config(): incremental_strategy=new_keys_incremental_strategy() -#}
+{% macro new_keys_incremental_strategy() %}{{ return(adapter.dispatch('new_keys_incremental_strategy', 'synapscale')()) }}{% endmacro %}
+{% macro default__new_keys_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
+{% macro spark__new_keys_incremental_strategy() %}{{ return('append') }}{% endmacro %}
