@@ -4,7 +4,9 @@ observability exports), set per run.
 For each of workspace_id and user_id, the first that gives a value wins:
 1. a rule of the mapping file (`--attribution FILE`) whose attribute has the given value (file order);
 2. the record's own id, from the attributes its adapter maps (docs/ingest.md, "Attribution");
-3. the run default: `--workspace` / `--user`, else the file's top-level `workspace` / `user`.
+3. the run default: `--workspace` / `--user`, else the file's top-level `workspace` / `user`;
+4. for the user only, the caller the shape records when it names no end user (OTel: the resource's service.name;
+   LiteLLM: the hashed API key), so spans of a backend service load once their workspace is known.
 
 The mapping file is TOML (`.toml`) or JSON (`.json`):
 
@@ -87,9 +89,12 @@ class Attribution:
         """The command line's --workspace / --user win over the file's defaults."""
         return replace(self, workspace=workspace or self.workspace, user=user or self.user)
 
-    def id_sql(self, field: Field, native: str, lookup: Callable[[str], str | None]) -> str:
+    def id_sql(
+        self, field: Field, native: str, lookup: Callable[[str], str | None], fallback: str | None = None
+    ) -> str:
         """SQL for the record's workspace or user id: a matching rule, else `native` (SQL over the record), else
-        the default. `lookup` gives the SQL of an attribute by name, or None when the adapter has no such
+        the default, else `fallback` (SQL: the caller a shape records when it names no user, e.g. OTel's
+        service.name). `lookup` gives the SQL of an attribute by name, or None when the adapter has no such
         attribute (rules on it then never match)."""
         whens = []
         for rule in self.rules:
@@ -102,6 +107,8 @@ class Attribution:
         default = getattr(self, field)
         if default is not None:
             parts.append(_literal(default))
+        if fallback is not None:
+            parts.append(f"nullif(trim(({fallback})::varchar), '')")
         return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
     def hint(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ingest import settings as settings_module
+from ingest.attribution import Attribution
 from ingest.errors import UserError
 
 
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--landing", type=_existing_dir, help="landing folder (default: $SYNAPSCALE_LANDING or ./landing)")
     run.add_argument("--warehouse", type=Path, help="warehouse folder (default: $SYNAPSCALE_WAREHOUSE or ./warehouse)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    _add_attribution_arguments(run)
 
     ingest = commands.add_parser("ingest", help="load landing files (or folders) into the raw schema")
     ingest.add_argument("paths", nargs="+", type=_existing_path, metavar="PATH")
@@ -77,8 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--adapter",
         help="force an adapter instead of detecting it "
-        "(canonical, openai, anthropic, gemini, otel, litellm, azure_trace; see docs/ingest.md)",
+        "(otel, litellm, helicone, langfuse, azure_trace, openai_responses, anthropic, bedrock_converse, gemini, "
+        "openai, canonical; see docs/ingest.md#accepted-input-shapes)",
     )
+    _add_attribution_arguments(ingest)
 
     generate = commands.add_parser("generate", help="write a deterministic synthetic landing data set")
     generate.add_argument("--events", type=_positive_int, default=200_000)
@@ -119,17 +123,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_attribution_arguments(parser: argparse.ArgumentParser) -> None:
+    """--workspace / --user / --attribution: ids for records that carry none (docs/ingest.md#attribution)."""
+    parser.add_argument("--workspace", help="workspace id for records that carry none (e.g. OTel or LiteLLM exports)")
+    parser.add_argument("--user", help="user id for records that carry none")
+    parser.add_argument(
+        "--attribution",
+        type=_existing_path,
+        metavar="FILE",
+        help="TOML/JSON mapping of record attributes to workspace/user ids (docs/ingest.md#attribution)",
+    )
+
+
+def _attribution(args: argparse.Namespace) -> Attribution:
+    base = Attribution.load(args.attribution) if args.attribution else Attribution()
+    return base.with_defaults(args.workspace, args.user)
+
+
 def dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from ingest.pipeline import run
 
         cfg = settings_module.from_env(landing=args.landing, warehouse=args.warehouse)
-        return run(cfg, full_refresh=args.full_refresh)
+        return run(cfg, full_refresh=args.full_refresh, attribution=_attribution(args))
     if args.command == "ingest":
         from ingest.load import ingest_paths
 
         cfg = settings_module.from_env(warehouse=args.warehouse)
-        report = ingest_paths(cfg.build_db, args.paths, adapter=args.adapter)
+        report = ingest_paths(cfg.build_db, args.paths, adapter=args.adapter, attribution=_attribution(args))
         return 0 if report.ok else 1
     if args.command == "generate":
         from ingest.generate import GeneratorConfig, write_dataset

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.attribution import Attribution
 from ingest.billing import closed_period
 from ingest.errors import StepFailed, UserError
 from ingest.load import ingest_paths
@@ -175,7 +176,13 @@ def dbt_vars(closed: date | None) -> dict[str, object]:
     return {"closed_billing_period": closed.isoformat()} if closed else {}
 
 
-def run(settings: Settings, *, full_refresh: bool = False, progress: Progress = print) -> int:
+def run(
+    settings: Settings,
+    *,
+    full_refresh: bool = False,
+    progress: Progress = print,
+    attribution: Attribution | None = None,
+) -> int:
     """The main job. Returns 0 on success, 1 when a step failed (named in the message)."""
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
@@ -183,7 +190,7 @@ def run(settings: Settings, *, full_refresh: bool = False, progress: Progress = 
     with run_lock(settings.lock_file):
         try:
             progress(f"[1/3] ingest {settings.landing_dir} → {settings.build_db}")
-            report = ingest_paths(settings.build_db, [settings.landing_dir], progress=progress)
+            report = ingest_paths(settings.build_db, [settings.landing_dir], progress=progress, attribution=attribution)
             if not report.ok:
                 raise StepFailed("ingest", "some files could not be read (see above); fix or remove them and re-run")
             progress("[2/3] dbt build")

@@ -1,18 +1,19 @@
-"""LiteLLM proxy spend logs (`LiteLLM_SpendLogs` rows): JSONL, CSV or Parquet exports, and the JSON array the
-proxy's `/spend/logs` endpoint returns. `metadata` (and `request_tags`) may be a JSON object or, as LiteLLM's own
+"""LiteLLM proxy spend logs (`LiteLLM_SpendLogs` rows): JSONL, CSV or Parquet exports, and the JSON array the proxy's
+`/spend/logs` endpoint returns. `metadata` (and `request_tags`) may be a JSON object or, as LiteLLM's own
 SpendLogsPayload has it, a JSON string holding one: both are read.
 
-request_id -> event_id and message_id; startTime (naive = UTC) -> occurred_at; endTime - startTime -> latency_ms
-and completionStartTime - startTime -> time_to_first_token_ms, in microseconds (the rows carry them); attribution
+request_id -> event_id and message_id; startTime (naive = UTC) -> occurred_at; endTime - startTime -> latency_ms and
+completionStartTime - startTime -> time_to_first_token_ms, in microseconds (the rows carry them); attribution
 (native: team_id, else metadata.user_api_key_team_id -> workspace_id; end_user, else user, else
-metadata.user_api_key_user_id -> user_id); session_id -> conversation_id; custom_llm_provider as this product's
-provider names (providers.NAMES), else from api_base; model -> model; call_type -> operation (completion ->
-chat, text_completion -> completion, embedding -> embeddings, image_generation, transcription ->
-audio_transcription, speech -> audio_speech, responses / anthropic_messages -> chat, each also `a`-prefixed);
-prompt_tokens / completion_tokens (LiteLLM normalises every provider to OpenAI's inclusive convention) -> input /
-output; metadata.usage_object: prompt_tokens_details.cached_tokens (else cache_read_input_tokens) -> cache read,
-cache_creation_input_tokens -> cache write, completion_tokens_details.reasoning_tokens -> reasoning; spend ->
-provider_cost_usd; status failure -> error (error_information.error_class); request_tags -> tags.
+metadata.user_api_key_user_id, after the defaults the hashed api_key -> user_id); session_id -> conversation_id;
+custom_llm_provider as this product's provider names (providers.NAMES), else from api_base; model -> model;
+call_type -> operation (completion -> chat, text_completion -> completion, embedding -> embeddings,
+image_generation, transcription -> audio_transcription, speech -> audio_speech, responses / anthropic_messages ->
+chat, each also `a`-prefixed); prompt_tokens / completion_tokens (LiteLLM normalises every provider to OpenAI's
+inclusive convention) -> input / output; metadata.usage_object: prompt_tokens_details.cached_tokens (else
+cache_read_input_tokens) -> cache read, cache_creation_input_tokens -> cache write,
+completion_tokens_details.reasoning_tokens -> reasoning; spend -> provider_cost_usd; status failure -> error
+(error_information.error_class); request_tags -> tags.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ingest.adapters import Adapter, MappingContext, Signature, attribute_lookup
 
 STRUCTURE: dict[str, object] = {
     "request_id": "VARCHAR",
+    "api_key": "VARCHAR",
     "call_type": "VARCHAR",
     "startTime": "VARCHAR",
     "endTime": "VARCHAR",
@@ -93,6 +95,7 @@ ATTRIBUTES = {
     "end_user": "nullif(d.end_user, '')",
     "model_group": "d.model_group",
     "api_base": "d.api_base",
+    "api_key": "d.api_key",
     "user_api_key_team_id": "json_extract_string(l_meta, '$.user_api_key_team_id')",
     "user_api_key_team_alias": "json_extract_string(l_meta, '$.user_api_key_team_alias')",
     "user_api_key_user_id": "json_extract_string(l_meta, '$.user_api_key_user_id')",
@@ -109,7 +112,7 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         "event_id": "d.request_id",
         "occurred_at": "d.startTime",
         "workspace_id": context.attribution.id_sql("workspace", workspace, lookup),
-        "user_id": context.attribution.id_sql("user", user, lookup),
+        "user_id": context.attribution.id_sql("user", user, lookup, "nullif(d.api_key, '')"),
         "conversation_id": "nullif(d.session_id::varchar, '')",
         "message_id": "d.request_id",
         "provider": f"coalesce({provider}, {providers.host_sql('d.api_base')})",

@@ -3,15 +3,15 @@
 `response`), and the Images and Audio transcription APIs, all under the envelope's `response`.
 
 Counts are inclusive: input = usage.input_tokens (cached included), output = usage.output_tokens (reasoning
-included); cache read = input_tokens_details.cached_tokens (transcriptions and Realtime: input_token_details),
-cache write = input_tokens_details.cache_write_tokens, reasoning = output_tokens_details.reasoning_tokens. A record
-without one of these markers (`object: "response"`, a `response.*` event type, `*_tokens_details`,
-`input_token_details`, `usage.type`) is not of this shape (an Anthropic Messages usage has the same
-input_tokens/output_tokens names with another meaning): its counts are not read, so it is quarantined as
-no_token_counts. A transcription billed by duration (`usage.type: "duration"`) has no token counts either.
-Operation: response -> chat, `data` (images) -> image_generation, `text` / usage.type -> audio_transcription.
-Status `failed` -> error with error.code; finish_reason = incomplete_details.reason, else the status.
-Provider: the envelope, OpenRouter's usage.cost, the envelope's `base_url`, the model name, `openai`.
+included); cache read = input_tokens_details.cached_tokens (transcriptions and Realtime: input_token_details), cache
+write = input_tokens_details.cache_write_tokens, reasoning = output_tokens_details.reasoning_tokens. A record
+without one of these markers (`object: "response"`, a `response.*` event type, `input_tokens_details`,
+`input_token_details`, `usage.type`; not output_tokens_details, which Anthropic reports too) is not of this shape
+(an Anthropic Messages usage has the same input_tokens/output_tokens names with another meaning): its counts are not
+read, so it is quarantined as no_token_counts. A transcription billed by duration (`usage.type: "duration"`) has no
+token counts either. Operation: response -> chat, `data` (images) -> image_generation, `text` / usage.type ->
+audio_transcription. Status `failed` -> error with error.code; finish_reason = incomplete_details.reason, else the
+status. Provider: the envelope, OpenRouter's usage.cost, the envelope's `base_url`, the model name, `openai`.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def _derived(context: MappingContext) -> dict[str, str]:
     usage = picked["usage"]
     marked = (
         f"({_OUTER}.object = 'response' or starts_with({_OUTER}.type, 'response.') "
-        f"or {usage}.input_tokens_details is not null or {usage}.output_tokens_details is not null "
-        f"or {usage}.input_token_details is not null or {usage}.type is not null)"
+        f"or {usage}.input_tokens_details is not null or {usage}.input_token_details is not null "
+        f"or {usage}.type is not null)"
     )
     return {**{f"r_{name}": expr for name, expr in picked.items()}, "r_marked": marked}
 
@@ -111,7 +111,6 @@ ADAPTER = Adapter(
             "response.type=response.incomplete",
             "response.type=response.failed",
             "response.usage.input_tokens_details",
-            "response.usage.output_tokens_details",
             "response.usage.input_token_details",
             "response.usage.type",
         )

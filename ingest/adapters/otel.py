@@ -16,7 +16,8 @@ gen_ai.usage.reasoning_tokens. A span without any is no_token_counts (unless it 
 
 event_id = `synapscale.event.id`, else `<traceId>:<spanId>`; occurred_at = startTimeUnixNano; latency_ms =
 (end - start) / 1e6; workspace_id / user_id after attribution (native: `synapscale.workspace.id`; `user.id`, else
-`enduser.id`, else `synapscale.user.id`; any span or resource attribute can be used by an attribution rule);
+`enduser.id`, else `synapscale.user.id`, and after the defaults the resource's `service.name` as the calling
+user; any span or resource attribute can be used by an attribution rule);
 conversation_id = `gen_ai.conversation.id`, else `session.id`; provider = `gen_ai.provider.name`, else the older
 `gen_ai.system`, as this product's provider names (providers.NAMES: `OpenAI` -> openai, `az.ai.openai` -> azure,
 `aws.bedrock` -> bedrock, `gcp.vertex_ai` -> google, ...), else from `server.address`; model =
@@ -97,7 +98,7 @@ genai as (
 def _ids(context: MappingContext) -> str:
     attribution = context.attribution
     workspace = attribution.id_sql("workspace", attr("synapscale.workspace.id"), attr)
-    user = attribution.id_sql("user", _first("user.id", "enduser.id", "synapscale.user.id"), attr)
+    user = attribution.id_sql("user", _first("user.id", "enduser.id", "synapscale.user.id"), attr, attr("service.name"))
     return f"{workspace} as workspace_id, {user} as user_id"
 
 
