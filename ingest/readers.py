@@ -138,10 +138,15 @@ def fast_json(con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, o
     """Expose a JSONL file through DuckDB's parallel `read_json`, with the adapter's structure as explicit
     column types (values stay text, so validation behaves exactly as on the line-by-line path).
 
-    The caller must fall back to `read_source` (line by line) when reading `_src` fails (a malformed line,
+    Expects `_src` to be the file's sample (read_source with sample_only), and refuses (duckdb.Error) a file whose
+    sample holds JSON arrays or pages of records. The caller must fall back to `read_source` (line by line) when
+    this or reading `_src` fails (a malformed line,
     invalid UTF-8, a value of an unexpected JSON kind) or yields fewer rows than the file has lines
     (`line_count`; read_json skips blank lines, which would shift line numbers). read_json keeps file order, so
     line = row number."""
+    # read_json would take a page of records (`{"data": [...]}`) for one record: such a file is read line by line.
+    if con.execute("select exists (select 1 from _src where _item is not null)").fetchall()[0][0]:
+        raise duckdb.InvalidInputException(f"{path}: holds JSON arrays or pages of records")
     columns = "{" + ", ".join(f"'{key}': '{duckdb_type(spec)}'" for key, spec in structure.items()) + "}"
     reader = (
         f"read_json({sql_string(path)}, format = 'newline_delimited', columns = {columns}, "

@@ -21,9 +21,9 @@ REASON_CODES: dict[str, str] = {
     "unparseable": "the line/row is not a JSON object or not a readable CSV row",
     "invalid_utf8": "the line/row is not valid UTF-8",
     "field_too_large": "a field is larger than the limit (64 KiB; metadata 256 KiB)",
+    "no_token_counts": "a successful call whose adapter found no token count at all (usage absent or of another shape)",
     "missing_field": "a required field is absent, null or empty",
     "missing_attribution": "a record of a foreign shape carries no workspace (or user) id and none was given for it",
-    "no_token_counts": "a successful call whose adapter found no token count at all (usage absent or of another shape)",
     "wrong_type": "a value cannot be converted to the field's type (e.g. tokens 'lots' or 1.5)",
     "bad_timestamp": "a timestamp cannot be parsed",
     "absurd_timestamp": "a timestamp before 2015-01-01 or more than 1 day after load time",
@@ -265,8 +265,10 @@ def _rules(
     usage = record_type.name == "usage"
     return [
         ("field_too_large", _any(too_large, f"field larger than {MAX_FIELD_BYTES} bytes:")),
-        *_missing_rules(record_type, source_types),
+        # Before missing fields: a record of another shape (wrong --adapter) usually lacks them too, and the
+        # missing counts say what is really wrong.
         *(_count_rules(source_types) if usage else []),
+        *_missing_rules(record_type, source_types),
         ("wrong_type", _any(wrong, "value of the wrong type in:")),
         ("bad_timestamp", _any(bad_ts, "unparseable timestamp (use RFC 3339 with offset) in:")),
         ("absurd_timestamp", _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:")),
