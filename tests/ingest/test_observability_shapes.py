@@ -167,3 +167,16 @@ def test_helicone_requests_export(tmp_path: Path) -> None:
         ("h-req-2", "h-user-2", None, 2500.0, "success", None, Decimal("0.0114")),  # 08:05:02.500 - 08:05:00
         ("h-req-3", "h-user-1", None, 300.0, "error", "http_429", None),
     ]
+
+
+def test_litellm_metadata_as_a_json_string_keeps_the_cache_breakdown(tmp_path: Path) -> None:
+    # The same rows with `metadata` as the JSON *string* LiteLLM's SpendLogsPayload holds: the cache reads (128
+    # and 4000) and writes (1000) inside metadata.usage_object are read as from an object.
+    source = FIXTURES / "litellm" / "spend_logs.jsonl"
+    records = [json.loads(line) for line in source.read_text().splitlines()]
+    as_strings = tmp_path / "spend_strings.jsonl"
+    as_strings.write_text("".join(json.dumps({**r, "metadata": json.dumps(r["metadata"])}) + "\n" for r in records))
+    objects_db, _ = load(tmp_path / "objects", source)
+    strings_db, _ = load(tmp_path / "strings", as_strings)
+    totals = "select sum(cache_read_input_tokens), sum(cache_creation_input_tokens) from raw.usage_events"
+    assert query(strings_db, totals) == query(objects_db, totals) == [(4128, 1000)]

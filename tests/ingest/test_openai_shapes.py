@@ -4,6 +4,7 @@ fixture files by hand (the arithmetic is in the comments), never from the loader
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,3 +93,14 @@ def test_a_mixed_file_reads_only_the_records_of_its_shape(tmp_path: Path) -> Non
     assert report.files[0].adapter == "openai_responses"
     assert reasons(db) == [(1, "no_token_counts")]
     assert list(rows(db)) == ["or-cassette"]
+
+
+def test_mistral_cached_tokens_are_cache_reads(tmp_path: Path) -> None:
+    # The Mistral sample with the UsageInfo field `num_cached_tokens` (mistralai/client-python
+    # docs/models/usageinfodollardefs.md) set: the sample has none cached, so the value here is ours.
+    record = next(json.loads(line) for line in CHAT.read_text().splitlines() if '"oc-mistral"' in line)
+    record["response"]["usage"]["num_cached_tokens"] = 20
+    path = tmp_path / "mistral.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    db, _ = load(tmp_path, path)
+    assert rows(db)["oc-mistral"] == ("mistral", "mistral-large-latest", "chat", 34, 100, 20, 0, 0, 0)
