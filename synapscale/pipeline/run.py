@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from ingest.attribution import Attribution
 from ingest.load import ingest_paths
 from synapscale.billing import closed_period
 from synapscale.errors import StepFailed
@@ -20,7 +21,13 @@ from synapscale.settings import Settings
 Progress = Callable[[str], None]
 
 
-def run(settings: Settings, *, full_refresh: bool = False, progress: Progress = print) -> int:
+def run(
+    settings: Settings,
+    *,
+    full_refresh: bool = False,
+    progress: Progress = print,
+    attribution: Attribution | None = None,
+) -> int:
     """The main job. Returns 0 on success, 1 when a step failed (named in the message)."""
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
@@ -28,7 +35,7 @@ def run(settings: Settings, *, full_refresh: bool = False, progress: Progress = 
     with run_lock(settings.lock_file):
         try:
             progress(f"[1/3] ingest {settings.landing_dir} → {settings.build_db}")
-            report = ingest_paths(settings.build_db, [settings.landing_dir], progress=progress)
+            report = ingest_paths(settings.build_db, [settings.landing_dir], progress=progress, attribution=attribution)
             if not report.ok:
                 raise StepFailed("ingest", "some files could not be read (see above); fix or remove them and re-run")
             progress("[2/3] dbt build")
