@@ -16,24 +16,24 @@ import duckdb
 
 from ingest.contract import ADDED_USAGE_COLUMNS, RecordType
 
-# Reason codes, in the order they are checked. docs/ingest.md explains each.
-REASON_CODES: dict[str, str] = {
-    "unparseable": "the line/row is not a JSON object or not a readable CSV row",
-    "invalid_utf8": "the line/row is not valid UTF-8",
-    "field_too_large": "a field is larger than the limit (64 KiB; metadata 256 KiB)",
-    "no_token_counts": "a successful call whose adapter found no token count at all (usage absent or of another shape)",
-    "missing_field": "a required field is absent, null or empty",
-    "missing_attribution": "a record of a foreign shape carries no workspace (or user) id and none was given for it",
-    "wrong_type": "a value cannot be converted to the field's type (e.g. tokens 'lots' or 1.5)",
-    "bad_timestamp": "a timestamp cannot be parsed",
-    "absurd_timestamp": "a timestamp before 2015-01-01 or more than 1 day after load time",
-    "negative_tokens": "a token count is below 0",
-    "cache_exceeds_input": "cache read + cache write tokens exceed input tokens",
-    "cache_1h_exceeds_cache_write": "1-hour cache write tokens exceed all cache write tokens",
-    "reasoning_exceeds_output": "reasoning tokens exceed output tokens",
-    "invalid_value": "a value outside its domain (rating not 1-5, unknown kind/status/source, negative "
-    "latency/cost/budget, unknown IANA timezone)",
-}
+# Reason codes, in the order they are checked (the first rule that fails names the reason). What each means is
+# written once, in the table of docs/ingest.md ("Validation and quarantine"); a test keeps the two equal.
+REASON_CODES: tuple[str, ...] = (
+    "unparseable",
+    "invalid_utf8",
+    "field_too_large",
+    "no_token_counts",
+    "missing_field",
+    "missing_attribution",
+    "wrong_type",
+    "bad_timestamp",
+    "absurd_timestamp",
+    "negative_tokens",
+    "cache_exceeds_input",
+    "cache_1h_exceeds_cache_write",
+    "reasoning_exceeds_output",
+    "invalid_value",
+)
 
 MAX_FIELD_BYTES = 65_536
 MAX_METADATA_BYTES = 262_144
