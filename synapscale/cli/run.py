@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from synapscale import settings
-from synapscale.cli.args import existing_dir
+from synapscale.cli.args import existing_dir, interrupt_on_sigterm
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -20,4 +20,5 @@ def register(commands: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from synapscale.pipeline.run import run
 
+    interrupt_on_sigterm()
     return run(settings.from_env(landing=args.landing, warehouse=args.warehouse), full_refresh=args.full_refresh)
