@@ -93,7 +93,7 @@ def pid_alive(pid: int | None) -> bool:
 class RunLock:
     """The held lock: who we are, who held it before without finishing, and the step we are at."""
 
-    def __init__(self, handle: IO[str], path: Path, holder: Holder, previous: Holder | None) -> None:
+    def __init__(self, handle: IO[bytes], path: Path, holder: Holder, previous: Holder | None) -> None:
         self._handle = handle
         self.path = path
         self.holder = holder
@@ -105,10 +105,14 @@ class RunLock:
         self._write(json.dumps(asdict(self.holder)))
 
     def _write(self, text: str) -> None:
-        self._handle.seek(0)
-        self._handle.truncate()
-        self._handle.write(text)
-        self._handle.flush()
+        """Replace the holder line (unbuffered). The line only informs: on a full disk the run goes on
+        without it, holding the lock all the same, and fails at its first real write with a clear message."""
+        try:
+            self._handle.seek(0)
+            self._handle.truncate()
+            self._handle.write(text.encode())
+        except OSError:
+            pass
 
 
 @contextmanager
@@ -123,7 +127,7 @@ def run_lock(
     with handle:
         _acquire(handle, lock_file)
         handle.seek(0)
-        previous_text = handle.read()
+        previous_text = handle.read().decode(errors="replace")
         previous = parse_holder(previous_text)
         holder = Holder(
             pid=os.getpid(),
@@ -140,10 +144,10 @@ def run_lock(
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _open(lock_file: Path) -> IO[str]:
+def _open(lock_file: Path) -> IO[bytes]:
     try:
         lock_file.parent.mkdir(parents=True, exist_ok=True)
-        return open(lock_file, "a+")  # noqa: SIM115 (closed by run_lock's `with`)
+        return open(lock_file, "a+b", buffering=0)  # noqa: SIM115 (closed by run_lock's `with`)
     except OSError as error:
         raise StepFailed(
             "lock",
@@ -152,7 +156,7 @@ def _open(lock_file: Path) -> IO[str]:
         ) from None
 
 
-def _acquire(handle: IO[str], lock_file: Path) -> None:
+def _acquire(handle: IO[bytes], lock_file: Path) -> None:
     deadline = time.monotonic() + SHORT_HOLDER_WAIT_SECONDS
     while True:
         try:
