@@ -105,7 +105,7 @@ def repl(
         if text == ".help":
             out.write(HELP + "\n")
         elif text == ".tables":
-            execute(serve_db, "select schema, name from (show all tables) order by all;", out, err)
+            execute(serve_db, "select schema, name from (show all tables) order by all;", out, err, as_csv=as_csv)
         elif text.startswith("."):
             print(f"Error: unknown command {text.split()[0]}; .help lists them", file=err)
         else:

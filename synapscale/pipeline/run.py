@@ -284,7 +284,8 @@ class _Job:
             log = self.settings.dbt_work_dir / "logs" / "dbt.log"
             raise StepFailed("dbt source freshness", f"exit code {code}, no sources.json; see {log}")
         self.record({**values, "freshness_status": result.status, "freshness": json.dumps(result.sources)})
-        self.progress(f"  source freshness: {result.summary()} (an empty table is not stale: nothing landed yet)")
+        empty = " (empty: nothing landed yet, which dbt logs as ERROR STALE)" if "empty" in result.summary() else ""
+        self.progress(f"  source freshness: {result.summary()}{empty}")
         for warning in result.warnings():
             self.progress(f"  stale: {warning}")
             self.warnings.append(warning)
