@@ -41,7 +41,7 @@ with out.open("w") as log:
         except Exception as error:
             log.write(json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\\n")
         log.flush()
-        time.sleep(0.25)
+        time.sleep(0.5)  # plenty of queries per run, and the runs keep most of the two cores
 """
 
 
