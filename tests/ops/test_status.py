@@ -17,7 +17,6 @@ from synapscale.ops import history
 from tests.support.cli import synapscale
 from tests.support.warehouse import create_raw, insert_raw
 
-NOW = datetime.now(UTC)
 FRESHNESS = json.dumps(
     [
         {"table": "usage_events", "status": "pass", "warn_after_hours": 6.0, "error_after_hours": 24.0},
@@ -31,19 +30,20 @@ EVENT = {
 
 
 def warehouse_with(tmp_path: Path, ingested_hours_ago: float, last_status: str) -> Path:
+    now = datetime.now(UTC)  # the status command runs a second later: ages below are to 0.1 h
     warehouse = tmp_path / "warehouse"
     build = create_raw(warehouse / "build.duckdb")
-    insert_raw(build, "usage_events", [EVENT], ingested_at=NOW - timedelta(hours=ingested_hours_ago))
+    insert_raw(build, "usage_events", [EVENT], ingested_at=now - timedelta(hours=ingested_hours_ago))
     with duckdb.connect(str(build)) as con:
         con.execute(
             "insert into raw.quarantine values ('l1', 'bad.jsonl', 3, 'usage', '{', 'unparseable', 'not JSON', ?), "
             "('l1', 'bad.jsonl', 4, 'usage', '{}', 'missing_field', 'no event_id', ?)",
-            [NOW, NOW],
+            [now, now],
         )
-    first = {"run_id": "r1", "command": "run", "started_at": NOW - timedelta(hours=2), "pid": 1}
+    first = {"run_id": "r1", "command": "run", "started_at": now - timedelta(hours=2), "pid": 1}
     history.begin(build, first)
     history.update(build, "r1", {"status": "published", "published_version": 1, "freshness": FRESHNESS})
-    history.begin(build, {"run_id": "r2", "command": "run", "started_at": NOW - timedelta(minutes=5), "pid": 2})
+    history.begin(build, {"run_id": "r2", "command": "run", "started_at": now - timedelta(minutes=5), "pid": 2})
     failure = {"failing_step": "dbt build", "error": "dbt build failed: exit code 1; failing: test.x"}
     history.update(build, "r2", {"status": last_status, "records_quarantined": 2, **failure})
     shutil.copyfile(build, warehouse / "serve.duckdb")
