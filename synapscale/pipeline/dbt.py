@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 
 from synapscale.errors import StepFailed, UserError
@@ -71,11 +70,6 @@ def dbt_invocation(
         command += ["--vars", json.dumps(dict(vars_))]
     env = {**os.environ, "SYNAPSCALE_BUILD_DB": str(build_db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     return command, env
-
-
-def dbt_vars(closed: date | None) -> dict[str, object]:
-    """The vars every pipeline dbt run gets (the closed billing period comes from the build database)."""
-    return {"closed_billing_period": closed.isoformat()} if closed else {}
 
 
 def die_with_parent(parent_pid: int) -> Callable[[], None] | None:

@@ -36,7 +36,7 @@ from ingest.report import IngestReport
 from synapscale.billing import closed_period
 from synapscale.errors import EXIT_FAILED, EXIT_OK, StepFailed, UserError
 from synapscale.ops import history
-from synapscale.pipeline.dbt import call_dbt, dbt_vars, run_dbt
+from synapscale.pipeline.dbt import call_dbt, run_dbt
 from synapscale.pipeline.diagnose import with_advice
 from synapscale.pipeline.lock import RECORDED_COMMANDS, RunLock, run_lock
 from synapscale.pipeline.publish import Publication, publish
@@ -260,7 +260,6 @@ class _Job:
             run_dbt(
                 self.settings,
                 ["build", "--full-refresh"] if full_refresh else ["build"],
-                vars_=dbt_vars(closed),
                 progress=self.progress,
                 on_start=lambda pid: self.checkpoint("dbt_started"),
             )
@@ -280,7 +279,6 @@ class _Job:
         code = call_dbt(
             self.settings,
             ["source", "freshness"],
-            vars_=dbt_vars(closed_period(self.settings.build_db)),
             progress=self.progress,
             partial_parse=True,  # the build just parsed the project with the same vars
         )

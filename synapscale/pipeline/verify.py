@@ -11,14 +11,11 @@ whichever invocation started last.
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from synapscale.billing import closed_period
 from synapscale.errors import StepFailed
-from synapscale.pipeline.dbt import dbt_vars
 from synapscale.pipeline.results import Invocation, read_invocation
 from synapscale.settings import Settings
 
@@ -71,18 +68,11 @@ def _check_invocation(invocation: Invocation, build_db: Path) -> None:
 
 
 def _check_nothing_changed(invocation: Invocation, build_db: Path) -> None:
-    closed = closed_period(build_db)
-    expected = dbt_vars(closed).get("closed_billing_period")
-    given = invocation.vars.get("closed_billing_period")
-    if _as_period(given) != _as_period(expected):
+    if invocation.vars.get("closed_billing_period") not in (None, "", "none", "None", "null"):
         raise StepFailed(
             STEP,
-            f"billing periods up to {closed:%Y-%m} are closed but that build ran with closed_billing_period="
-            f"{given!r}, so late usage may be billed in a closed month; run `synapscale run` (which passes it), "
-            f"or `dbt build --vars '{{closed_billing_period: {expected}}}'`"
-            if closed
-            else f"that build ran with closed_billing_period={given!r} but no billing period is closed; "
-            "run `dbt build` without it",
+            "that build overrode the closed billing period (--vars closed_billing_period=...), a what-if the ledger "
+            "must not keep; billing reads the closures from raw.billing_period_closures: run `dbt build` without it",
         )
     with duckdb.connect(str(build_db), read_only=True) as con:
         has_manifest = con.execute(
@@ -97,9 +87,3 @@ def _check_nothing_changed(invocation: Invocation, build_db: Path) -> None:
         )
     if later:
         raise StepFailed(STEP, f"{later} landing file(s) were ingested after that build started; run `dbt build`")
-
-
-def _as_period(value: object) -> date | None:
-    if value in (None, "", "none", "None", "null"):
-        return None
-    return date.fromisoformat(str(value)[:10]).replace(day=1)

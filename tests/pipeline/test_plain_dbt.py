@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 from synapscale.pipeline.dbt import dbt_executable
@@ -70,9 +71,22 @@ def test_plain_dbt_build_then_synapscale_publish(tmp_path: Path) -> None:
     assert plain_dbt(project, "build", "--select", "stg_raw__usage_events").returncode == 0
     refused(project, "built only part of the project (stg_raw__usage_events)")
 
-    # Finance closed January: a plain build without the var would bill the late January call in January.
+    assert query(serve, "select count(*) from core.usage_logs") == [(7,)]  # still the first publication
+
+    # Finance closes January; a plain build reads the closure as data, like the pipeline: the late January call
+    # (gpt-4o-mini: 100k x 0.15 + 10k x 0.60 per 1M = 0.021) is an adjustment billed in February, and January's
+    # invoice keeps its published total.
+    january = "select total_usd from marts.invoices where workspace_id = 'ws-acme' and billing_period = '2025-01-01'"
+    january_before = query(serve, january)
     closed = synapscale("billing", "close", "2025-01", "--warehouse", str(warehouse))
     assert closed.returncode == 0, closed.stderr
     assert plain_dbt(project, "build").returncode == 0
-    refused(project, "billing periods up to 2025-01 are closed but that build ran with closed_billing_period=None")
-    assert query(serve, "select count(*) from core.usage_logs") == [(7,)]  # still the first publication
+    build_db = warehouse / "build.duckdb"
+    assert query(
+        build_db,
+        "select event_type, billing_period::varchar, amount_usd from core.billing_events where event_id = 'evt-late'",
+    ) == [("adjustment", "2025-02-01", Decimal("0.021"))]
+    assert query(build_db, january) == january_before
+    assert publish(project).returncode == 0
+    assert plain_dbt(project, "build", "--vars", "{closed_billing_period: '2024-12-01'}").returncode == 0
+    refused(project, "overrode the closed billing period")
