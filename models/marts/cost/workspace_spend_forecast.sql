@@ -23,8 +23,7 @@ months as (
     select
         {{ month_start('daily.usage_date') }} as usage_month,
         daily.workspace_id,
-        coalesce(sum(daily.spend_usd) filter (where daily.usage_date <= as_of.as_of_date), 0) as month_to_date_usd,
-        max(daily.usage_date) filter (where daily.usage_date <= as_of.as_of_date) as last_observed_date
+        coalesce(sum(daily.spend_usd) filter (where daily.usage_date <= as_of.as_of_date), 0) as month_to_date_usd
     from daily
     cross join as_of
     where {{ month_start('daily.usage_date') }} <= {{ month_start('as_of.as_of_date') }}
