@@ -65,16 +65,24 @@
     `contributes`: the feedback the mart holds (see slices_loaded_after). On a full build: none. -#}
 {% macro slices_with_new_feedback(slice_expression='calls.usage_date', contributes='true') -%}
     {%- if is_incremental() -%}
+        {#- Two filtered joins rather than one join filtered by `or`: each side's filter runs before its join. -#}
         select distinct {{ slice_expression }} as slice_date
-        from {{ ref('message_feedbacks') }} as feedback
+        from (
+            select * from {{ ref('message_feedbacks') }}
+            where ingested_at > {{ slice_watermark('last_feedback_ingested_at') }}
+        ) as feedback
         inner join {{ ref('messages') }} as messages on feedback.message_id = messages.message_id
         inner join {{ ref('usage_logs') }} as calls on messages.event_id = calls.event_id
-        where
-            ({{ contributes }})
-            and (
-                feedback.ingested_at > {{ slice_watermark('last_feedback_ingested_at') }}
-                or calls.ingested_at > {{ slice_watermark('last_ingested_at') }}
-            )
+        where {{ contributes }}
+        union
+        select distinct {{ slice_expression }} as slice_date
+        from (
+            select * from {{ ref('usage_logs') }}
+            where ingested_at > {{ slice_watermark('last_ingested_at') }}
+        ) as calls
+        inner join {{ ref('messages') }} as messages on calls.event_id = messages.event_id
+        inner join {{ ref('message_feedbacks') }} as feedback on messages.message_id = feedback.message_id
+        where {{ contributes }}
     {%- else -%}
         {{ no_slices() }}
     {%- endif -%}

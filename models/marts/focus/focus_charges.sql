@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', **day_slice_config('x_BillingPeriod')) }}
+{{ config(materialized='incremental', **day_slice_config('x_ChargeDate')) }}
 
 -- The billing ledger (core.billing_events) as a FinOps FOCUS 1.2 cost and usage table (docs/marts/focus.md):
 -- one row per billing period x charge period (UTC day) x workspace x model x provider x token bucket x price
@@ -13,7 +13,8 @@
 --   * a credit: a Credit row (ChargeClass 'Correction' when it is for an earlier period).
 -- BilledCost = EffectiveCost = ContractedCost (no negotiated discounts or commitments), DECIMAL(38,18)
 -- unrounded: a month's BilledCost sums to its invoices (marts.invoices rounds to cents once).
--- Incremental by billing period: the periods of billing events ingested since the last run are rebuilt.
+-- Incremental by charge day (x_ChargeDate, the UTC day of the calls; a credit's month): the days of the calls
+-- whose billing events were ingested since the last run are rebuilt, in every billing period they were billed in.
 {% set billing_account_id = var('focus_billing_account_id', 'synapscale') %}
 {% set billing_account_name = var('focus_billing_account_name', 'SynapScale Analytics') %}
 {% set invoice_issuer_name = var('focus_invoice_issuer_name', 'SynapScale Analytics') %}
@@ -27,17 +28,33 @@
 
 with
 
+-- Charge days of the billing events ingested since the last run: the days of their calls, a credit's month.
 touched_slices as (
-    {{ slices_loaded_after(ref('billing_events'), 'billing_period', 'ingested_at', '"x_LastIngestedAt"') }}
+    {% if is_incremental() %}
+        select distinct usage.usage_date as slice_date
+        from (
+            select event_id from {{ ref('billing_events') }}
+            where ingested_at > {{ slice_watermark('x_LastIngestedAt') }} and event_id is not null
+        ) as new_charges
+        inner join {{ ref('usage_logs') }} as usage on new_charges.event_id = usage.event_id
+        union
+        select distinct service_period as slice_date from {{ ref('billing_events') }}
+        where ingested_at > {{ slice_watermark('x_LastIngestedAt') }} and event_type = 'credit'
+    {% else %}
+        {{ no_slices() }}
+    {% endif %}
+),
+
+calls as (
+    select * from {{ ref('usage_logs') }}
+    where {{ in_touched_slices('usage_date') }}
 ),
 
 billing as (
     select * from {{ ref('billing_events') }}
-    where {{ in_touched_slices('billing_period') }}
-),
-
-usage as (
-    select * from {{ ref('usage_logs') }}
+    where
+        event_id in (select calls.event_id from calls)
+        or (event_type = 'credit' and {{ in_touched_slices('service_period') }})
 ),
 
 workspaces as (
@@ -53,86 +70,138 @@ call_tag_sets as (
         event_id,
         {{ json_true_object_agg('tag') }} as tags_json
     from {{ ref('tags') }}
-    where entity_type = 'usage_log'
+    where entity_type = 'usage_log' and event_id in (select calls.event_id from calls)
     group by event_id
 ),
 
--- Every billing event of a call, with the call's buckets, rates and tag set.
+-- Every billing event of a call, with the call's day, model, price row, buckets and tag set.
 call_charges as (
     select
-        billing.billing_event_id,
         billing.event_type,
         billing.billing_period,
-        billing.service_period,
-        billing.workspace_id,
         billing.amount_usd,
         billing.reason,
         billing.ingested_at,
-        usage.usage_date,
-        usage.model,
-        usage.llm_id,
-        usage.provider,
-        usage.price_id,
-        usage.is_long_context_tier,
-        usage.computed_cost_usd,
-        usage.input_tokens,
-        usage.output_tokens,
-        usage.uncached_input_tokens,
-        usage.cache_read_tokens,
-        usage.cache_write_tokens,
-        usage.visible_output_tokens,
-        usage.reasoning_tokens,
-        usage.uncached_input_cost_usd,
-        usage.cache_read_cost_usd,
-        usage.cache_write_cost_usd,
-        usage.visible_output_cost_usd,
-        usage.reasoning_cost_usd,
-        usage.applied_input_usd_per_1m,
-        usage.applied_output_usd_per_1m,
-        usage.applied_cache_read_usd_per_1m,
-        usage.applied_cache_write_usd_per_1m,
-        usage.applied_reasoning_usd_per_1m,
+        calls.*,
         call_tag_sets.tags_json
     from billing
-    inner join usage on billing.event_id = usage.event_id
+    inner join calls on billing.event_id = calls.event_id
     left join call_tag_sets on billing.event_id = call_tag_sets.event_id
 ),
 
-usage_charges as (
-    select * from call_charges
+-- Usage charges summed per FOCUS grain before they are split into buckets (a price row and tier fix the rates).
+usage_groups as (
+    select
+        billing_period,
+        usage_date,
+        workspace_id,
+        model,
+        llm_id,
+        provider,
+        price_id,
+        is_long_context_tier,
+        tags_json,
+        computed_cost_usd is null as has_no_list_price,
+        count(*) as charges,
+        count(*) filter (where amount_usd <> computed_cost_usd) as reported_charges,
+        {% for bucket, tokens, cost, rate, label in buckets %}
+            sum({{ tokens }}) as {{ bucket }}_tokens,
+            sum({{ cost }}) as {{ bucket }}_cost_usd,
+            min({{ rate }}) as {{ bucket }}_rate_usd_per_1m,
+            count(*) filter (where {{ tokens }} > 0) as {{ bucket }}_charges,
+        {% endfor %}
+        sum(input_tokens + output_tokens) as all_tokens,
+        sum(amount_usd) as billed_usd,
+        sum(computed_cost_usd) as list_usd,
+        max(ingested_at) as last_ingested_at
+    from call_charges
     where event_type = 'usage'
+    group by
+        billing_period, usage_date, workspace_id, model, llm_id, provider, price_id, is_long_context_tier, tags_json,
+        computed_cost_usd is null
 ),
 
--- One line per call x non-empty bucket priced from list prices.
-bucket_lines as (
+token_buckets as (
     {% for bucket, tokens, cost, rate, label in buckets %}
         select
-            billing_period,
-            usage_date as charge_date,
-            workspace_id,
-            model,
-            llm_id,
-            provider,
             '{{ bucket }}' as token_bucket,
-            '{{ label }}' as token_bucket_label,
-            price_id,
-            is_long_context_tier,
-            tags_json,
-            'Usage' as charge_category,
-            null as charge_class,
-            'usage' as line_kind,
-            {{ tokens }} as tokens,
-            {{ rate }} as rate_usd_per_1m,
-            {{ cost }} as billed_usd,
-            {{ cost }} as list_usd,
-            ingested_at
-        from usage_charges
-        where computed_cost_usd is not null and {{ tokens }} > 0
+            '{{ label }}' as token_bucket_label
         {{ 'union all' if not loop.last }}
     {% endfor %}
 ),
 
--- Provider-reported cost minus list cost (an Adjustment), and calls with a reported cost but no list price.
+-- A Usage line per non-empty bucket at list price (a group of calls without any token keeps its uncached_input
+-- line, at 0: every billing event is on a row).
+bucket_lines as (
+    select
+        usage_groups.billing_period,
+        usage_groups.usage_date as charge_date,
+        usage_groups.workspace_id,
+        usage_groups.model,
+        usage_groups.llm_id,
+        usage_groups.provider,
+        token_buckets.token_bucket,
+        token_buckets.token_bucket_label,
+        usage_groups.price_id,
+        usage_groups.is_long_context_tier,
+        usage_groups.tags_json,
+        'Usage' as charge_category,
+        null as charge_class,
+        'usage' as line_kind,
+        case token_buckets.token_bucket
+            {% for bucket, tokens, cost, rate, label in buckets %}
+                when '{{ bucket }}' then usage_groups.{{ bucket }}_tokens
+            {% endfor %}
+        end as tokens,
+        case token_buckets.token_bucket
+            {% for bucket, tokens, cost, rate, label in buckets %}
+                when '{{ bucket }}' then usage_groups.{{ bucket }}_rate_usd_per_1m
+            {% endfor %}
+        end as rate_usd_per_1m,
+        case token_buckets.token_bucket
+            {% for bucket, tokens, cost, rate, label in buckets %}
+                when '{{ bucket }}' then usage_groups.{{ bucket }}_cost_usd
+            {% endfor %}
+        end as billed_usd,
+        case token_buckets.token_bucket
+            {% for bucket, tokens, cost, rate, label in buckets %}
+                when '{{ bucket }}' then usage_groups.{{ bucket }}_charges
+            {% endfor %}
+        end as charges,
+        usage_groups.all_tokens,
+        usage_groups.last_ingested_at
+    from usage_groups
+    cross join token_buckets
+    where not usage_groups.has_no_list_price
+),
+
+non_empty_bucket_lines as (
+    select
+        billing_period,
+        charge_date,
+        workspace_id,
+        model,
+        llm_id,
+        provider,
+        token_bucket,
+        token_bucket_label,
+        price_id,
+        is_long_context_tier,
+        tags_json,
+        charge_category,
+        charge_class,
+        line_kind,
+        tokens,
+        rate_usd_per_1m,
+        billed_usd,
+        billed_usd as list_usd,
+        charges,
+        last_ingested_at
+    from bucket_lines
+    where tokens > 0 or (token_bucket = 'uncached_input' and all_tokens = 0)
+),
+
+-- Provider-reported cost minus list cost (an Adjustment), and reported costs without a list price (Usage).
 reported_lines as (
     select
         billing_period,
@@ -141,21 +210,22 @@ reported_lines as (
         model,
         llm_id,
         provider,
-        case when computed_cost_usd is null then 'all_tokens' else 'provider_reported_difference' end as token_bucket,
-        case when computed_cost_usd is null then 'all' else 'reported minus list' end as token_bucket_label,
+        case when has_no_list_price then 'all_tokens' else 'provider_reported_difference' end as token_bucket,
+        case when has_no_list_price then 'all' else 'reported minus list' end as token_bucket_label,
         price_id,
         is_long_context_tier,
         tags_json,
-        case when computed_cost_usd is null then 'Usage' else 'Adjustment' end as charge_category,
+        case when has_no_list_price then 'Usage' else 'Adjustment' end as charge_category,
         null as charge_class,
-        case when computed_cost_usd is null then 'usage_without_list_price' else 'provider_difference' end as line_kind,
-        case when computed_cost_usd is null then input_tokens + output_tokens end as tokens,
+        case when has_no_list_price then 'usage_without_list_price' else 'provider_difference' end as line_kind,
+        case when has_no_list_price then all_tokens end as tokens,
         null::decimal(20, 12) as rate_usd_per_1m,
-        amount_usd - coalesce(computed_cost_usd, 0) as billed_usd,
-        case when computed_cost_usd is null then amount_usd else 0 end as list_usd,
-        ingested_at
-    from usage_charges
-    where computed_cost_usd is null or amount_usd <> computed_cost_usd
+        billed_usd - coalesce(list_usd, 0) as billed_usd,
+        case when has_no_list_price then billed_usd else 0 end as list_usd,
+        case when has_no_list_price then charges else reported_charges end as charges,
+        last_ingested_at
+    from usage_groups
+    where has_no_list_price or reported_charges > 0
 ),
 
 correction_lines as (
@@ -176,11 +246,15 @@ correction_lines as (
         case when reason like 'late usage%' then 'late_usage' else 'repricing' end as line_kind,
         null::bigint as tokens,
         null::decimal(20, 12) as rate_usd_per_1m,
-        amount_usd as billed_usd,
-        amount_usd as list_usd,
-        ingested_at
+        sum(amount_usd) as billed_usd,
+        sum(amount_usd) as list_usd,
+        count(*) as charges,
+        max(ingested_at) as last_ingested_at
     from call_charges
     where event_type = 'adjustment'
+    group by
+        billing_period, usage_date, workspace_id, model, llm_id, provider, tags_json,
+        case when reason like 'late usage%' then 'late_usage' else 'repricing' end
 ),
 
 credit_lines as (
@@ -201,49 +275,23 @@ credit_lines as (
         'credit' as line_kind,
         null::bigint as tokens,
         null::decimal(20, 12) as rate_usd_per_1m,
-        amount_usd as billed_usd,
-        amount_usd as list_usd,
-        ingested_at
+        sum(amount_usd) as billed_usd,
+        sum(amount_usd) as list_usd,
+        count(*) as charges,
+        max(ingested_at) as last_ingested_at
     from billing
     where event_type = 'credit'
+    group by billing_period, service_period, workspace_id
 ),
 
-lines as (
-    select * from bucket_lines
+grouped as (
+    select * from non_empty_bucket_lines
     union all
     select * from reported_lines
     union all
     select * from correction_lines
     union all
     select * from credit_lines
-),
-
-grouped as (
-    select
-        billing_period,
-        charge_date,
-        workspace_id,
-        model,
-        llm_id,
-        provider,
-        token_bucket,
-        token_bucket_label,
-        price_id,
-        is_long_context_tier,
-        tags_json,
-        charge_category,
-        charge_class,
-        line_kind,
-        rate_usd_per_1m,
-        count(*) as charges,
-        sum(tokens) as tokens,
-        sum(billed_usd) as billed_usd,
-        sum(list_usd) as list_usd,
-        max(ingested_at) as last_ingested_at
-    from lines
-    group by
-        billing_period, charge_date, workspace_id, model, llm_id, provider, token_bucket, token_bucket_label,
-        price_id, is_long_context_tier, tags_json, charge_category, charge_class, line_kind, rate_usd_per_1m
 ),
 
 described as (
@@ -274,62 +322,62 @@ described as (
     left join llms on grouped.llm_id = llms.llm_id
 ),
 
--- FOCUS names are PascalCase: quoted so every engine keeps their case.
--- noqa: disable=RF06
+-- FOCUS names are PascalCase; DuckDB and Spark keep an alias's case as written.
+-- noqa: disable=CP02
 final as (
     select
-        billed_usd::decimal(38, 18) as "BilledCost",
-        '{{ billing_account_id }}' as "BillingAccountId",
-        '{{ billing_account_name }}' as "BillingAccountName",
-        'USD' as "BillingCurrency",
-        {{ date_start_instant(add_months('billing_period', 1)) }} as "BillingPeriodEnd",
-        {{ date_start_instant('billing_period') }} as "BillingPeriodStart",
-        charge_category as "ChargeCategory",
-        charge_class as "ChargeClass",
-        charge_description as "ChargeDescription",
-        case when is_credit then 'One-Time' else 'Usage-Based' end as "ChargeFrequency",
-        {{ date_start_instant('charge_end_date') }} as "ChargePeriodEnd",
-        {{ date_start_instant('charge_date') }} as "ChargePeriodStart",
+        billed_usd::decimal(38, 18) as BilledCost,
+        '{{ billing_account_id }}' as BillingAccountId,
+        '{{ billing_account_name }}' as BillingAccountName,
+        'USD' as BillingCurrency,
+        {{ date_start_instant(add_months('billing_period', 1)) }} as BillingPeriodEnd,
+        {{ date_start_instant('billing_period') }} as BillingPeriodStart,
+        charge_category as ChargeCategory,
+        charge_class as ChargeClass,
+        charge_description as ChargeDescription,
+        case when is_credit then 'One-Time' else 'Usage-Based' end as ChargeFrequency,
+        {{ date_start_instant('charge_end_date') }} as ChargePeriodEnd,
+        {{ date_start_instant('charge_date') }} as ChargePeriodStart,
         case when charge_category = 'Usage' and charge_class is null then tokens end::decimal(38, 0)
-            as "ConsumedQuantity",
-        case when charge_category = 'Usage' and charge_class is null then 'Tokens' end as "ConsumedUnit",
-        billed_usd::decimal(38, 18) as "ContractedCost",
-        unit_price_usd as "ContractedUnitPrice",
-        billed_usd::decimal(38, 18) as "EffectiveCost",
-        {{ surrogate_key(['workspace_id', 'billing_period::varchar']) }} as "InvoiceId",
-        '{{ invoice_issuer_name }}' as "InvoiceIssuerName",
-        list_usd::decimal(38, 18) as "ListCost",
-        unit_price_usd as "ListUnitPrice",
-        case when charge_category = 'Usage' and charge_class is null then 'Standard' end as "PricingCategory",
+            as ConsumedQuantity,
+        case when charge_category = 'Usage' and charge_class is null then 'Tokens' end as ConsumedUnit,
+        billed_usd::decimal(38, 18) as ContractedCost,
+        unit_price_usd as ContractedUnitPrice,
+        billed_usd::decimal(38, 18) as EffectiveCost,
+        {{ surrogate_key(['workspace_id', 'billing_period::varchar']) }} as InvoiceId,
+        '{{ invoice_issuer_name }}' as InvoiceIssuerName,
+        list_usd::decimal(38, 18) as ListCost,
+        unit_price_usd as ListUnitPrice,
+        case when charge_category = 'Usage' and charge_class is null then 'Standard' end as PricingCategory,
         case when charge_category = 'Usage' and charge_class is null then tokens end::decimal(38, 0)
-            as "PricingQuantity",
-        case when charge_category = 'Usage' and charge_class is null then 'Tokens' end as "PricingUnit",
-        provider as "ProviderName",
-        publisher as "PublisherName",
-        'AI and Machine Learning' as "ServiceCategory",
-        case when is_credit then 'Credits' else provider || ' LLM API' end as "ServiceName",
-        'Generative AI' as "ServiceSubcategory",
+            as PricingQuantity,
+        case when charge_category = 'Usage' and charge_class is null then 'Tokens' end as PricingUnit,
+        provider as ProviderName,
+        publisher as PublisherName,
+        'AI and Machine Learning' as ServiceCategory,
+        case when is_credit then 'Credits' else provider || ' LLM API' end as ServiceName,
+        'Generative AI' as ServiceSubcategory,
         case when is_list_priced or line_kind = 'usage_without_list_price' then model || ':' || token_bucket end
-            as "SkuId",
+            as SkuId,
         case
             when is_list_priced then concat(model, ':', token_bucket, ':', tier_code)
             when line_kind = 'usage_without_list_price' then model || ':' || token_bucket || ':reported'
-        end as "SkuPriceId",
-        workspace_id as "SubAccountId",
-        workspace_name as "SubAccountName",
-        'Workspace' as "SubAccountType",
-        tags_json::{{ type_json() }} as "Tags",
-        billing_period as "x_BillingPeriod",
-        charge_date as "x_ChargeDate",
-        model as "x_Model",
-        token_bucket as "x_TokenBucket",
-        price_id as "x_PriceId",
-        is_long_context_tier as "x_IsLongContextTier",
-        line_kind as "x_LineKind",
-        charges::bigint as "x_Charges",
-        last_ingested_at as "x_LastIngestedAt"
+        end as SkuPriceId,
+        workspace_id as SubAccountId,
+        workspace_name as SubAccountName,
+        'Workspace' as SubAccountType,
+        tags_json::{{ type_json() }} as Tags,
+        billing_period as x_BillingPeriod,
+        charge_date as x_ChargeDate,
+        model as x_Model,
+        token_bucket as x_TokenBucket,
+        price_id as x_PriceId,
+        is_long_context_tier as x_IsLongContextTier,
+        line_kind as x_LineKind,
+        charges::bigint as x_Charges,
+        last_ingested_at as x_LastIngestedAt
     from described
 )
--- noqa: enable=RF06
+-- noqa: enable=CP02
 
 select * from final
