@@ -166,3 +166,68 @@
 {% macro new_keys_incremental_strategy() %}{{ return(adapter.dispatch('new_keys_incremental_strategy', 'synapscale')()) }}{% endmacro %}
 {% macro default__new_keys_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
 {% macro spark__new_keys_incremental_strategy() %}{{ return('append') }}{% endmacro %}
+
+
+{# ---------------------------------------------------------------------------------------------------------
+   Marts (docs/marts/). DuckDB forms only; the Spark port adds the spark__ forms.
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- The calendar date of an instant in a named IANA zone (a column or a literal), DST included. -#}
+{% macro local_date(expr, timezone) %}{{ return(adapter.dispatch('local_date', 'synapscale')(expr, timezone)) }}{% endmacro %}
+{% macro default__local_date(expr, timezone) %}({{ expr }} at time zone {{ timezone }})::date{% endmacro %}
+
+{#- Continuous percentile, linear interpolation between the two nearest ranks (position (n - 1) x q), as
+    polars' quantile(q, interpolation="linear") and numpy's default. NULLs are ignored. -#}
+{% macro percentile_cont(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont', 'synapscale')(expr, fraction)) }}{% endmacro %}
+{% macro default__percentile_cont(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
+
+{#- First day of the ISO week (Monday) / of the month of a date, as a date. -#}
+{% macro week_start(expr) %}{{ return(adapter.dispatch('week_start', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__week_start(expr) %}date_trunc('week', {{ expr }})::date{% endmacro %}
+
+{% macro month_start(expr) %}{{ return(adapter.dispatch('month_start', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__month_start(expr) %}date_trunc('month', {{ expr }})::date{% endmacro %}
+
+{#- A date plus n days (n may be negative), and the whole days from one date to another. -#}
+{% macro add_days(expr, days) %}{{ return(adapter.dispatch('add_days', 'synapscale')(expr, days)) }}{% endmacro %}
+{% macro default__add_days(expr, days) %}({{ expr }} + {{ days }})::date{% endmacro %}
+
+{% macro add_months(expr, months) %}{{ return(adapter.dispatch('add_months', 'synapscale')(expr, months)) }}{% endmacro %}
+{% macro default__add_months(expr, months) %}({{ expr }} + {{ months }} * interval 1 month)::date{% endmacro %}
+
+{% macro days_between(start_expr, end_expr) %}{{ return(adapter.dispatch('days_between', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
+{% macro default__days_between(start_expr, end_expr) %}({{ end_expr }} - {{ start_expr }}){% endmacro %}
+
+{#- UTC midnight starting a date, as an instant. -#}
+{% macro date_start_instant(expr) %}{{ return(adapter.dispatch('date_start_instant', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__date_start_instant(expr) %}({{ expr }}::timestamp at time zone 'UTC'){% endmacro %}
+
+{#- One row per date from start to end inclusive (scalar expressions), in a column named date_day. -#}
+{% macro date_series(start_expr, end_expr) %}{{ return(adapter.dispatch('date_series', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
+{% macro default__date_series(start_expr, end_expr) -%}
+    select unnest(generate_series(({{ start_expr }})::date, ({{ end_expr }})::date, interval 1 day))::date as date_day
+{%- endmacro %}
+
+{#- An exact DECIMAL(38,18) quotient of a non-negative or negative DECIMAL(38,18) amount by a positive whole
+    count, truncated toward zero at 18 decimals (DuckDB's decimal division gives a DOUBLE). NULL when the
+    count is 0 or NULL. -#}
+{% macro divide_money(amount, count) %}{{ return(adapter.dispatch('divide_money', 'synapscale')(amount, count)) }}{% endmacro %}
+{% macro default__divide_money(amount, count) -%}
+    case when {{ count }} > 0 then (
+        (replace(({{ amount }})::decimal(38, 18)::varchar, '.', '')::hugeint // ({{ count }})::hugeint)::decimal(38, 0)
+        * 0.000000000000000001::decimal(19, 18)
+    )::decimal(38, 18) end
+{%- endmacro %}
+
+{#- Aggregate: a JSON object text mapping each key of the group to true, keys sorted ('{"prod":true,"rag":true}');
+    NULL over no rows. The keys of a group must be distinct. (FOCUS Tags: a valueless tag carries true.) -#}
+{% macro json_true_object_agg(key_expr) %}{{ return(adapter.dispatch('json_true_object_agg', 'synapscale')(key_expr)) }}{% endmacro %}
+{% macro default__json_true_object_agg(key_expr) -%}
+    '{' || string_agg(to_json({{ key_expr }})::varchar || ':true', ',' order by {{ key_expr }}) || '}'
+{%- endmacro %}
+
+{#- Config of a mart rebuilt by whole day (or month) slices: DuckDB deletes the slices the new rows bring and
+    inserts them again (delete+insert keyed on the slice column); Spark overwrites the partitions of that
+    column (insert_overwrite, partition_by). Use: config(materialized='incremental', **day_slice_config('usage_date')). -#}
+{% macro day_slice_config(slice_column) %}{{ return(adapter.dispatch('day_slice_config', 'synapscale')(slice_column)) }}{% endmacro %}
+{% macro default__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'delete+insert', 'unique_key': slice_column, 'on_schema_change': 'fail'}) }}{% endmacro %}

@@ -85,7 +85,12 @@ final as (
         unpriced_reason,
         tags,
         load_id,
-        ingested_at
+        ingested_at,
+        applied_input_usd_per_1m,
+        applied_output_usd_per_1m,
+        applied_cache_read_usd_per_1m,
+        applied_cache_write_usd_per_1m,
+        applied_reasoning_usd_per_1m
     from new_rows
 )
 
