@@ -65,6 +65,11 @@
 {% macro default__timestamp_min() %}'-infinity'::timestamptz{% endmacro %}
 {% macro spark__timestamp_min() %}timestamp'0001-01-01 00:00:00'{% endmacro %}
 
+{#- A timestamp after any real one, e.g. the open end of an interval used in a range join (a range join on two
+    non-NULL bounds is an IEJoin in DuckDB; `end is null or ...` would be a nested loop). -#}
+{% macro timestamp_max() %}{{ return(adapter.dispatch('timestamp_max', 'synapscale')()) }}{% endmacro %}
+{% macro default__timestamp_max() %}'infinity'::timestamptz{% endmacro %}
+
 {#- The elements of a list column as rows, in a select list (NULL or empty list: no row on both engines). -#}
 {% macro unnest_list(list_expr) %}{{ return(adapter.dispatch('unnest_list', 'synapscale')(list_expr)) }}{% endmacro %}
 {% macro default__unnest_list(list_expr) %}unnest({{ list_expr }}){% endmacro %}
@@ -166,3 +171,51 @@
 {% macro new_keys_incremental_strategy() %}{{ return(adapter.dispatch('new_keys_incremental_strategy', 'synapscale')()) }}{% endmacro %}
 {% macro default__new_keys_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
 {% macro spark__new_keys_incremental_strategy() %}{{ return('append') }}{% endmacro %}
+
+
+{# ---------------------------------------------------------------------------------------------------------
+   Calendar arithmetic (DuckDB forms; a Spark port adds spark__ forms beside them)
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- Whole hours from `start_at` to `end_at` (instants on hour boundaries, UTC session). -#}
+{% macro hours_between(start_at, end_at) %}{{ return(adapter.dispatch('hours_between', 'synapscale')(start_at, end_at)) }}{% endmacro %}
+{% macro default__hours_between(start_at, end_at) %}date_diff('hour', {{ start_at }}, {{ end_at }}){% endmacro %}
+
+{#- Whole days from `start_date` to `end_date` (dates). -#}
+{% macro days_between(start_date, end_date) %}{{ return(adapter.dispatch('days_between', 'synapscale')(start_date, end_date)) }}{% endmacro %}
+{% macro default__days_between(start_date, end_date) %}date_diff('day', {{ start_date }}, {{ end_date }}){% endmacro %}
+
+{#- A date plus `days` days (negative: minus), a date. -#}
+{% macro add_days(date_expr, days) %}{{ return(adapter.dispatch('add_days', 'synapscale')(date_expr, days)) }}{% endmacro %}
+{% macro default__add_days(date_expr, days) %}({{ date_expr }} + ({{ days }}))::date{% endmacro %}
+
+{#- A date plus `months` calendar months, a date. -#}
+{% macro add_months(date_expr, months) %}{{ return(adapter.dispatch('add_months', 'synapscale')(date_expr, months)) }}{% endmacro %}
+{% macro default__add_months(date_expr, months) %}({{ date_expr }} + to_months({{ months }}))::date{% endmacro %}
+
+{#- The instant a UTC calendar date starts (00:00 UTC), as the engine's timestamptz. -#}
+{% macro utc_start_of_date(date_expr) %}{{ return(adapter.dispatch('utc_start_of_date', 'synapscale')(date_expr)) }}{% endmacro %}
+{% macro default__utc_start_of_date(date_expr) %}({{ date_expr }}::timestamp at time zone 'UTC'){% endmacro %}
+
+
+{# ---------------------------------------------------------------------------------------------------------
+   Text for people (alert messages, reasons)
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- Money for a sentence: '$1,234.57' (rounded half-even to cents first; negative: '-$1.00'). -#}
+{% macro format_usd(expr) %}{{ return(adapter.dispatch('format_usd', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_usd(expr) -%}
+    (case when {{ expr }} < 0 then '-' else '' end || '$' || format('{:,.2f}', abs(round_even(({{ expr }})::decimal(38, 18), 2))))
+{%- endmacro %}
+
+{#- A number with `places` decimals ('0.81'), no thousands separator. -#}
+{% macro format_fixed(expr, places) %}{{ return(adapter.dispatch('format_fixed', 'synapscale')(expr, places)) }}{% endmacro %}
+{% macro default__format_fixed(expr, places) %}format('{:.{{ places }}f}', ({{ expr }})::double){% endmacro %}
+
+{#- An integer with thousands separators ('12,345'). -#}
+{% macro format_count(expr) %}{{ return(adapter.dispatch('format_count', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_count(expr) %}format('{:,}', ({{ expr }})::bigint){% endmacro %}
+
+{#- Texts of a group joined by `separator`, in the order of `order_by` (an aggregate). -#}
+{% macro string_agg_ordered(expr, separator, order_by) %}{{ return(adapter.dispatch('string_agg_ordered', 'synapscale')(expr, separator, order_by)) }}{% endmacro %}
+{% macro default__string_agg_ordered(expr, separator, order_by) %}string_agg({{ expr }}, '{{ separator }}' order by {{ order_by }}){% endmacro %}
