@@ -71,13 +71,15 @@
 {#- Select-list items: a price row's rate columns (every bucket's rate and tier rate) from `relation`, renamed
     <prefix><column> (e.g. target_input_usd_per_1m), for applied_rates(prefix, ...). -#}
 {% macro price_rate_columns(relation, prefix='') -%}
-    {%- for bucket in cost_buckets() %}
-        {{ relation }}.{{ bucket.rate }}_usd_per_1m as {{ prefix }}{{ bucket.rate }}_usd_per_1m,
-        {%- if bucket.tier_rate %}
-        {{ relation }}.{{ bucket.tier_rate }}_usd_per_1m as {{ prefix }}{{ bucket.tier_rate }}_usd_per_1m,
-        {%- endif %}
+    {%- set columns = [] -%}
+    {%- for bucket in cost_buckets() -%}
+        {%- do columns.append(bucket.rate ~ '_usd_per_1m') -%}
+        {%- if bucket.tier_rate -%}{%- do columns.append(bucket.tier_rate ~ '_usd_per_1m') -%}{%- endif -%}
+    {%- endfor -%}
+    {%- do columns.append('tier_threshold_tokens') -%}
+    {%- for column in columns %}
+        {{ relation }}.{{ column }} as {{ prefix }}{{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
-        {{ relation }}.tier_threshold_tokens as {{ prefix }}tier_threshold_tokens
 {%- endmacro %}
 
 {#- Select-list items: each bucket's tokens from a call's inclusive totals (<name>_tokens, bigint). -#}
@@ -102,13 +104,16 @@
     {%- set base = price_prefix ~ rate ~ '_usd_per_1m' -%}
     {%- set tier = price_prefix ~ bucket.tier_rate ~ '_usd_per_1m' if bucket.tier_rate else none -%}
     {%- if bucket.falls_back_to is none -%}
-        (case {%- if is_priceable is not none %} when not ({{ is_priceable }}) then null{% endif %}
-        {{- ' ' }}when {{ is_tier }} then {{ 'coalesce(' ~ tier ~ ', ' ~ base ~ ')' if tier else base }} else {{ base }} end)
+        {%- set guard = ' when not (' ~ is_priceable ~ ') then null' if is_priceable is not none else '' -%}
+        {%- set at_tier = 'coalesce(' ~ tier ~ ', ' ~ base ~ ')' if tier else base -%}
+        {%- set sql = '(case' ~ guard ~ ' when ' ~ is_tier ~ ' then ' ~ at_tier ~ ' else ' ~ base ~ ' end)' -%}
     {%- else -%}
         {%- set fallback = applied_rate_sql(bucket.falls_back_to, price_prefix, is_tier, is_priceable) -%}
-        (case when {{ is_tier }} then {{ 'coalesce(' ~ tier ~ ', ' ~ fallback ~ ')' if tier else fallback }}
-        {{- ' ' }}else coalesce({{ base }}, {{ fallback }}) end)
+        {%- set at_tier = 'coalesce(' ~ tier ~ ', ' ~ fallback ~ ')' if tier else fallback -%}
+        {%- set otherwise = 'coalesce(' ~ base ~ ', ' ~ fallback ~ ')' -%}
+        {%- set sql = '(case when ' ~ is_tier ~ ' then ' ~ at_tier ~ ' else ' ~ otherwise ~ ' end)' -%}
     {%- endif -%}
+    {{ return(sql) }}
 {%- endmacro %}
 
 {#- Select-list items: applied_<rate>_usd_per_1m for every bucket's rate (see applied_rate_sql). -#}
@@ -119,12 +124,21 @@
     {%- endfor %}
 {%- endmacro %}
 
+{#- Select-list items: the applied rates as DECIMAL(20,12) columns, for a model's final select. -#}
+{% macro applied_rate_columns() -%}
+    {%- for bucket in cost_buckets() %}
+        {%- set rate = 'applied_' ~ bucket.rate ~ '_usd_per_1m' %}
+        {{ rate }}::decimal(20, 12) as {{ rate }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- Select-list items: <cost_prefix><name>_cost_usd = <tokens_prefix><name>_tokens x applied_<rate>_usd_per_1m,
     exact (bucket_cost_usd). For one call or a summed token mix: costs are linear in tokens within one price row
     and tier class, so pricing the sums equals summing the per-call prices, to the last decimal. -#}
 {% macro priced_buckets(tokens_prefix='', cost_prefix='', rate_prefix='applied_') -%}
     {%- for bucket in cost_buckets() %}
-        {{ bucket_cost_usd(tokens_prefix ~ bucket.name ~ '_tokens', rate_prefix ~ bucket.rate ~ '_usd_per_1m') }} as {{ cost_prefix }}{{ bucket.name }}_cost_usd
+        {%- set tokens = tokens_prefix ~ bucket.name ~ '_tokens' %}
+        {{ bucket_cost_usd(tokens, rate_prefix ~ bucket.rate ~ '_usd_per_1m') }} as {{ cost_prefix ~ bucket.name }}_cost_usd
         {{- ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

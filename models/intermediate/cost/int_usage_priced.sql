@@ -153,10 +153,7 @@ final as (
         model_normalised,
         model_resolution_step,
         computed_unpriced_reason,
-        {%- for bucket in cost_buckets() %}
-            applied_{{ bucket.rate }}_usd_per_1m::decimal(20, 12) as applied_{{ bucket.rate }}_usd_per_1m
-            {{- ',' if not loop.last }}
-        {%- endfor %}
+        {{ applied_rate_columns() }}
     from totalled
 )
 

@@ -34,7 +34,8 @@ target_priced as (
 tiered as (
     select
         *,
-        {{ tier_class_exceeds_threshold('tier_floor_tokens', 'target_tier_threshold_tokens') }} as is_target_long_context_tier
+        {{ tier_class_exceeds_threshold('tier_floor_tokens', 'target_tier_threshold_tokens') }}
+            as is_target_long_context_tier
     from target_priced
 ),
 
@@ -84,8 +85,9 @@ source_days as (
 
 final as (
     select
-        {{ surrogate_key(['daily.usage_date::varchar', 'daily.workspace_id', 'daily.source_model', 'daily.target_llm_id']) }}
-            as whatif_repricing_id,
+        {{ surrogate_key([
+            'daily.usage_date::varchar', 'daily.workspace_id', 'daily.source_model', 'daily.target_llm_id'
+        ]) }} as whatif_repricing_id,
         daily.usage_date,
         daily.workspace_id,
         daily.source_model,
