@@ -11,13 +11,9 @@
     i.e. the last 7 days' average hourly run rate (168 hours ending with the as-of hour, across a month boundary:
     early in a month it still has a week of data; a full week has every weekday once) carried to the end of the
     month. Needs 7 days of the workspace's history, else no forecast (NULL, the caller's case). The projection is
-    computed in DOUBLE and rounded to DECIMAL(38,6): an estimate, not a bill, so it may divide (both engines
-    divide IEEE doubles alike); month-to-date spend stays exact. -#}
+    an estimate (scaled_usd_estimate: DOUBLE, rounded to DECIMAL(38,6)); month-to-date spend stays exact. -#}
 {% macro month_end_forecast_usd(month_to_date_spend, trailing_7d_spend, hours_remaining) -%}
-    (
-        {{ month_to_date_spend }}
-        + (({{ trailing_7d_spend }})::double * ({{ hours_remaining }}) / {{ forecast_window_hours() }})::decimal(38, 6)
-    )::decimal(38, 18)
+    ({{ month_to_date_spend }} + {{ scaled_usd_estimate(trailing_7d_spend, hours_remaining, forecast_window_hours()) }})::decimal(38, 18)
 {%- endmacro %}
 
 {#- Length of the forecast's trailing window, and the history a workspace needs before it is forecast. -#}

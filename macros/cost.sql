@@ -30,6 +30,13 @@
     ({{ tokens }}::decimal(38, 0) * {{ rate_usd_per_1m }}::decimal(20, 12) * 0.000001::decimal(7, 6))::decimal(38, 18)
 {%- endmacro %}
 
+{#- A money ESTIMATE, amount x numerator / denominator (a window's saving scaled to a month, a run rate carried
+    to the month's end): it divides, so it is computed in DOUBLE (both engines divide IEEE doubles alike) and
+    rounded to DECIMAL(38,6). Never for a bill: costs never divide. -#}
+{% macro scaled_usd_estimate(amount, numerator, denominator) -%}
+    ((({{ amount }})::double * {{ numerator }} / {{ denominator }})::decimal(38, 6))::decimal(38, 18)
+{%- endmacro %}
+
 {#- The priced token buckets: the ONE list (docs/cost.md, rules 3-5). Every bucket-shaped piece of SQL is built
     from it: the split of inclusive totals into exclusive buckets, the rate each bucket is priced at, the bucket
     costs, their total, the columns usage_logs carries and the cost marts sum. Adding a bucket is one entry here
