@@ -197,7 +197,7 @@ final as (
         coalesce(
             ranked.is_eligible and row_number() over (
                 partition by ranked.workspace_id, ranked.source_model
-                order by ranked.is_eligible desc, ranked.window_repriced_cost_usd, ranked.target_llm_id
+                order by ranked.is_eligible desc, ranked.window_repriced_cost_usd asc, ranked.target_llm_id asc
             ) = 1,
             false
         ) as is_recommended

@@ -63,26 +63,29 @@ explained as (
     select
         *,
         case
-            when recommended_llm_id is not null then
-                'Switch ' || source_model || ' to ' || recommended_llm_id || ': about '
-                || {{ format_usd('monthly_saving_usd') }} || ' a month saved ('
-                || {{ format_fixed('saving_pct', 0) }} || '% of ' || {{ format_usd('window_actual_cost_usd') }}
-                || ' over ' || {{ format_count('window_calls') }} || ' calls, '
-                || {{ format_datetime('window_start_date', '%Y-%m-%d') }} || ' to '
-                || {{ format_datetime('window_end_date', '%Y-%m-%d') }} || ', repriced at this token mix); quality '
-                || {{ format_fixed('recommended_quality_score', 2) }} || ' (lower bound '
-                || {{ format_fixed('recommended_quality_lower_bound', 2) }} || ', '
-                || {{ format_count('recommended_feedback_count') }} || ' feedback) vs '
-                || {{ format_fixed('source_quality_score', 2) }} || ' ('
-                || {{ format_count('source_feedback_count') }} || ' feedback), within the '
-                || {{ format_fixed(s.quality_tolerance, 2) }} || ' tolerance.'
-            when source_feedback_count < {{ s.min_feedback }} then
-                'No recommendation: ' || source_model || ' has ' || {{ format_count('source_feedback_count') }}
-                || ' scored feedback since ' || {{ format_datetime('quality_window_start_date', '%Y-%m-%d') }}
-                || ', {{ s.min_feedback }} are needed to compare quality.'
-            when cheaper_alternatives = 0 then
-                'No recommendation: no active model that fits these calls is cheaper than ' || source_model
-                || ' at this token mix.'
+            when recommended_llm_id is not null
+                then
+                    'Switch ' || source_model || ' to ' || recommended_llm_id || ': about '
+                    || {{ format_usd('monthly_saving_usd') }} || ' a month saved ('
+                    || {{ format_fixed('saving_pct', 0) }} || '% of ' || {{ format_usd('window_actual_cost_usd') }}
+                    || ' over ' || {{ format_count('window_calls') }} || ' calls, '
+                    || {{ format_datetime('window_start_date', '%Y-%m-%d') }} || ' to '
+                    || {{ format_datetime('window_end_date', '%Y-%m-%d') }} || ', repriced at this token mix); quality '
+                    || {{ format_fixed('recommended_quality_score', 2) }} || ' (lower bound '
+                    || {{ format_fixed('recommended_quality_lower_bound', 2) }} || ', '
+                    || {{ format_count('recommended_feedback_count') }} || ' feedback) vs '
+                    || {{ format_fixed('source_quality_score', 2) }} || ' ('
+                    || {{ format_count('source_feedback_count') }} || ' feedback), within the '
+                    || {{ format_fixed(s.quality_tolerance, 2) }} || ' tolerance.'
+            when source_feedback_count < {{ s.min_feedback }}
+                then
+                    'No recommendation: ' || source_model || ' has ' || {{ format_count('source_feedback_count') }}
+                    || ' scored feedback since ' || {{ format_datetime('quality_window_start_date', '%Y-%m-%d') }}
+                    || ', {{ s.min_feedback }} are needed to compare quality.'
+            when cheaper_alternatives = 0
+                then
+                    'No recommendation: no active model that fits these calls is cheaper than ' || source_model
+                    || ' at this token mix.'
             else
                 'No recommendation: ' || {{ format_count('cheaper_alternatives') }} || ' cheaper model(s), but none'
                 || ' with {{ s.min_feedback }}+ feedback and a quality lower bound within '
