@@ -32,7 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--ground-truth",
         type=Path,
         default=None,
-        help="where to write the churn ground truth CSV (default: OUT/.ground_truth/churn.csv, which ingest skips)",
+        help="write the churn ground truth CSV here (default with --churn-rate: OUT/.ground_truth/churn.csv, which"
+        " ingest skips)",
     )
     generate.add_argument("--format", choices=("jsonl", "parquet"), default="parquet")
     generate.add_argument("--out", type=Path, required=True, help="output folder")

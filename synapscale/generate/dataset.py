@@ -18,8 +18,10 @@ from synapscale.generate.usage import usage
 
 
 def write_dataset(config: GeneratorConfig, out_dir: Path, ground_truth_path: Path | None = None) -> list[Path]:
-    """Write the data set into `out_dir` and return the landing files written, in a stable order. The churn
-    ground truth goes to `ground_truth_path` (default: out_dir/.ground_truth/churn.csv, which ingest skips)."""
+    """Write the data set into `out_dir` and return the landing files written, in a stable order. With a churn
+    rate, or when `ground_truth_path` is given, the churn ground truth is written too (default path:
+    out_dir/.ground_truth/churn.csv, which ingest skips); a rate of 0 without a path writes exactly what it
+    always did."""
     check(config)
     rng = np.random.default_rng(config.seed)
     out_dir = Path(out_dir)
@@ -33,7 +35,9 @@ def write_dataset(config: GeneratorConfig, out_dir: Path, ground_truth_path: Pat
     if churn is not None:
         events = events.filter(~pl.col("event_id").is_in(churn.dropped_event_ids.implode()))
         feedback_frame = feedback_frame.filter(~pl.col("message_id").is_in(churn.dropped_message_ids.implode()))
-    write_ground_truth(ground_truth(config, workspace_frame, churn), ground_truth_path or out_dir / GROUND_TRUTH_FILE)
+    if churn is not None or ground_truth_path is not None:
+        truth = ground_truth(config, workspace_frame, churn)
+        write_ground_truth(truth, ground_truth_path or out_dir / GROUND_TRUTH_FILE)
     written: list[Path] = []
     ext = config.file_format
     for (file_key,), part in events.group_by("_file"):

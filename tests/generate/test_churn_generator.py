@@ -38,6 +38,10 @@ def _usage(files: list[Path]) -> pl.DataFrame:
 def test_churn_rate_zero_leaves_the_data_set_as_it_was(tmp_path: Path) -> None:
     files = write_dataset(GeneratorConfig(**SMALL, **RATES), tmp_path / "landing")
     assert _digest(files) == DIGEST_BEFORE_CHURN
+    assert sorted(tmp_path.joinpath("landing").iterdir()) == sorted(files)  # nothing else written
+    truth = tmp_path / "truth.csv"  # asked for: the fading workspaces are its churners
+    write_dataset(GeneratorConfig(**SMALL, **RATES), tmp_path / "again", ground_truth_path=truth)
+    assert set(pl.read_csv(truth)["churn_pattern"].fill_null("")) <= {"fading", ""}
 
 
 @pytest.fixture(scope="module")
