@@ -23,6 +23,9 @@
 {#- Spark has varchar(n) only (and casts to it pad/trim): string is DuckDB's varchar. -#}
 {% macro spark__type_varchar() %}string{% endmacro %}
 
+{#- `expr` cast to text in this engine's spelling (dates render 'YYYY-MM-DD' on both), e.g. for surrogate keys. -#}
+{% macro as_text(expr) %}{{ expr }}::{{ type_varchar() }}{% endmacro %}
+
 {% macro type_varchar_list() %}{{ return(adapter.dispatch('type_varchar_list', 'synapscale')()) }}{% endmacro %}
 {% macro default__type_varchar_list() %}varchar[]{% endmacro %}
 {% macro spark__type_varchar_list() %}array<string>{% endmacro %}

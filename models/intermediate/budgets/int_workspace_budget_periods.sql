@@ -53,7 +53,8 @@ periods as (
 
 final as (
     select
-        {{ surrogate_key(['workspace_id', "coalesce(effective_from::varchar, 'start')"]) }} as budget_period_id,
+        {{ surrogate_key(['workspace_id', "coalesce(" ~ as_text('effective_from') ~ ", 'start')"]) }}
+            as budget_period_id,
         workspace_id,
         effective_from,
         effective_to,

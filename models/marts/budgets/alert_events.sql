@@ -29,7 +29,7 @@ threshold_alerts as (
         null::decimal(38, 18) as forecast_usd,
         {{ budget_threshold_severity('crossings.threshold_pct') }} as severity,
         {{ workspace_label('workspaces.workspace_name', 'crossings.workspace_id') }} || ' reached '
-        || crossings.threshold_pct::varchar || '% of its ' || {{ format_usd('crossings.budget_usd') }}
+        || crossings.threshold_pct::{{ type_varchar() }} || '% of its ' || {{ format_usd('crossings.budget_usd') }}
         || ' budget for ' || {{ format_datetime('crossings.period_month', '%Y-%m') }} || ': '
         || {{ format_usd('crossings.spend_usd') }} || ' spent by the end of the hour from '
         || {{ format_datetime('crossings.crossed_at', '%Y-%m-%d %H:00') }} || ' UTC.' as message
@@ -39,7 +39,7 @@ threshold_alerts as (
 
 forecast_alerts as (
     select
-        {{ surrogate_key(['forecasts.workspace_id', 'forecasts.period_month::varchar', "'forecast_overrun'"]) }}
+        {{ surrogate_key(['forecasts.workspace_id', as_text('forecasts.period_month'), "'forecast_overrun'"]) }}
             as alert_id,
         'forecast_overrun' as alert_type,
         forecasts.workspace_id,
@@ -67,7 +67,7 @@ forecast_alerts as (
 
 spend_anomaly_alerts as (
     select
-        {{ surrogate_key(['anomalies.workspace_id', 'anomalies.usage_date::varchar', "'spend_anomaly'"]) }} as alert_id,
+        {{ surrogate_key(['anomalies.workspace_id', as_text('anomalies.usage_date'), "'spend_anomaly'"]) }} as alert_id,
         'spend_anomaly' as alert_type,
         anomalies.workspace_id,
         workspaces.workspace_name,

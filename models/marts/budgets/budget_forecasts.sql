@@ -87,7 +87,7 @@ forecast as (
 
 final as (
     select
-        {{ surrogate_key(['forecast.workspace_id', 'forecast.period_month::varchar']) }} as budget_forecast_id,
+        {{ surrogate_key(['forecast.workspace_id', as_text('forecast.period_month')]) }} as budget_forecast_id,
         forecast.workspace_id,
         forecast.period_month,
         forecast.as_of_hour,

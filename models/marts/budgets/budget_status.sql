@@ -38,7 +38,7 @@ ranked_crossings as (
 
 final as (
     select
-        {{ surrogate_key(['forecasts.workspace_id', 'forecasts.period_month::varchar']) }} as budget_status_id,
+        {{ surrogate_key(['forecasts.workspace_id', as_text('forecasts.period_month')]) }} as budget_status_id,
         forecasts.workspace_id,
         workspaces.workspace_name,
         forecasts.period_month,

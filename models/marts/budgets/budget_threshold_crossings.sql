@@ -37,8 +37,9 @@ reached as (
 
 final as (
     select
-        {{ surrogate_key(['workspace_id', 'period_month::varchar', "'budget_threshold'", 'threshold_pct::varchar']) }}
-            as alert_id,
+        {{ surrogate_key([
+            'workspace_id', as_text('period_month'), "'budget_threshold'", as_text('threshold_pct')
+        ]) }} as alert_id,
         workspace_id,
         period_month,
         threshold_pct::integer as threshold_pct,

@@ -155,7 +155,7 @@ contributions as (
         workspace_id,
         'inactivity' as signal,
         {{ w.inactivity }} * inactivity as contribution,
-        'no calls for ' || days_since_last_call::varchar || ' day(s)' as description
+        'no calls for ' || days_since_last_call::{{ type_varchar() }} || ' day(s)' as description
     from scored
     union all
     select

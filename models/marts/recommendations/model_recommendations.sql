@@ -89,8 +89,8 @@ explained as (
             else
                 'No recommendation: ' || {{ format_count('cheaper_alternatives') }} || ' cheaper model(s), but none'
                 || ' with {{ s.min_feedback }}+ feedback and a quality lower bound within '
-                || {{ format_fixed(s.quality_tolerance, 2) }} || ' of ' || source_model || '''s '
-                || {{ format_fixed('source_quality_score', 2) }} || '.'
+                || {{ format_fixed(s.quality_tolerance, 2) }} || ' of ' || source_model || ' ('
+                || {{ format_fixed('source_quality_score', 2) }} || ').'
         end as reason
     from joined
 ),

@@ -61,8 +61,8 @@ mixed as (
 final as (
     select
         {{ surrogate_key([
-            'usage_date::varchar', 'workspace_id', 'model', "coalesce(" ~ timestamp_text('price_epoch_start_at') ~ ", 'none')",
-            "coalesce(tier_floor_tokens::varchar, 'none')"
+            as_text('usage_date'), 'workspace_id', 'model', "coalesce(" ~ timestamp_text('price_epoch_start_at') ~ ", 'none')",
+            "coalesce(" ~ as_text('tier_floor_tokens') ~ ", 'none')"
         ]) }} as token_mix_id,
         usage_date,
         workspace_id,

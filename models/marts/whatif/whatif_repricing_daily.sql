@@ -86,7 +86,7 @@ source_days as (
 final as (
     select
         {{ surrogate_key([
-            'daily.usage_date::varchar', 'daily.workspace_id', 'daily.source_model', 'daily.target_llm_id'
+            as_text('daily.usage_date'), 'daily.workspace_id', 'daily.source_model', 'daily.target_llm_id'
         ]) }} as whatif_repricing_id,
         daily.usage_date,
         daily.workspace_id,
