@@ -23,6 +23,9 @@
 {#- Spark has varchar(n) only (and casts to it pad/trim): string is DuckDB's varchar. -#}
 {% macro spark__type_varchar() %}string{% endmacro %}
 
+{#- `expr` cast to text in this engine's spelling (dates render 'YYYY-MM-DD' on both), e.g. for surrogate keys. -#}
+{% macro as_text(expr) %}{{ expr }}::{{ type_varchar() }}{% endmacro %}
+
 {% macro type_varchar_list() %}{{ return(adapter.dispatch('type_varchar_list', 'synapscale')()) }}{% endmacro %}
 {% macro default__type_varchar_list() %}varchar[]{% endmacro %}
 {% macro spark__type_varchar_list() %}array<string>{% endmacro %}
@@ -64,6 +67,11 @@
 {% macro timestamp_min() %}{{ return(adapter.dispatch('timestamp_min', 'synapscale')()) }}{% endmacro %}
 {% macro default__timestamp_min() %}'-infinity'::timestamptz{% endmacro %}
 {% macro spark__timestamp_min() %}timestamp'0001-01-01 00:00:00'{% endmacro %}
+
+{#- A timestamp after any real one, e.g. the open end of an interval used in a range join (a range join on two
+    non-NULL bounds is an IEJoin in DuckDB; `end is null or ...` would be a nested loop). -#}
+{% macro timestamp_max() %}{{ return(adapter.dispatch('timestamp_max', 'synapscale')()) }}{% endmacro %}
+{% macro default__timestamp_max() %}'infinity'::timestamptz{% endmacro %}
 
 {#- The elements of a list column as rows, in a select list (NULL or empty list: no row on both engines). -#}
 {% macro unnest_list(list_expr) %}{{ return(adapter.dispatch('unnest_list', 'synapscale')(list_expr)) }}{% endmacro %}
@@ -190,13 +198,17 @@
 
 {#- A date plus n days (n may be negative), and the whole days from one date to another. -#}
 {% macro add_days(expr, days) %}{{ return(adapter.dispatch('add_days', 'synapscale')(expr, days)) }}{% endmacro %}
-{% macro default__add_days(expr, days) %}({{ expr }} + {{ days }})::date{% endmacro %}
+{% macro default__add_days(expr, days) %}({{ expr }} + ({{ days }}))::date{% endmacro %}
 
 {% macro add_months(expr, months) %}{{ return(adapter.dispatch('add_months', 'synapscale')(expr, months)) }}{% endmacro %}
 {% macro default__add_months(expr, months) %}({{ expr }} + {{ months }} * interval 1 month)::date{% endmacro %}
 
 {% macro days_between(start_expr, end_expr) %}{{ return(adapter.dispatch('days_between', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
 {% macro default__days_between(start_expr, end_expr) %}({{ end_expr }} - {{ start_expr }}){% endmacro %}
+
+{#- Whole hours from `start_at` to `end_at` (instants on hour boundaries, UTC session). -#}
+{% macro hours_between(start_at, end_at) %}{{ return(adapter.dispatch('hours_between', 'synapscale')(start_at, end_at)) }}{% endmacro %}
+{% macro default__hours_between(start_at, end_at) %}date_diff('hour', {{ start_at }}, {{ end_at }}){% endmacro %}
 
 {#- UTC midnight starting a date, as an instant. -#}
 {% macro date_start_instant(expr) %}{{ return(adapter.dispatch('date_start_instant', 'synapscale')(expr)) }}{% endmacro %}
@@ -231,3 +243,25 @@
     column (insert_overwrite, partition_by). Use: config(materialized='incremental', **day_slice_config('usage_date')). -#}
 {% macro day_slice_config(slice_column) %}{{ return(adapter.dispatch('day_slice_config', 'synapscale')(slice_column)) }}{% endmacro %}
 {% macro default__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'delete+insert', 'unique_key': slice_column, 'on_schema_change': 'fail'}) }}{% endmacro %}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Text for people (alert messages, reasons)
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- Money for a sentence: '$1,234.57' (rounded half-even to cents first; negative: '-$1.00'). -#}
+{% macro format_usd(expr) %}{{ return(adapter.dispatch('format_usd', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_usd(expr) -%}
+    (case when {{ expr }} < 0 then '-' else '' end || '$' || format('{:,.2f}', abs(round_even(({{ expr }})::decimal(38, 18), 2))))
+{%- endmacro %}
+
+{#- A number with `places` decimals ('0.81'), no thousands separator. -#}
+{% macro format_fixed(expr, places) %}{{ return(adapter.dispatch('format_fixed', 'synapscale')(expr, places)) }}{% endmacro %}
+{% macro default__format_fixed(expr, places) %}format('{:.{{ places }}f}', ({{ expr }})::double){% endmacro %}
+
+{#- An integer with thousands separators ('12,345'). -#}
+{% macro format_count(expr) %}{{ return(adapter.dispatch('format_count', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_count(expr) %}format('{:,}', ({{ expr }})::bigint){% endmacro %}
+
+{#- Texts of a group joined by `separator`, in the order of `order_by` (an aggregate). -#}
+{% macro string_agg_ordered(expr, separator, order_by) %}{{ return(adapter.dispatch('string_agg_ordered', 'synapscale')(expr, separator, order_by)) }}{% endmacro %}
+{% macro default__string_agg_ordered(expr, separator, order_by) %}string_agg({{ expr }}, '{{ separator }}' order by {{ order_by }}){% endmacro %}
