@@ -24,36 +24,13 @@ import pytest
 
 from ingest.load import ingest_paths
 from synapscale.generate import GeneratorConfig, write_dataset
-from tests.support.cost_reference import expected_cost, load_prices
+from tests.support.cost_reference import LLM_ID_OF_RAW_NAME, expected_cost, load_prices
 from tests.support.ingest import quiet
 from tests.support.warehouse import copy_project, read_table, run_dbt
 
 CONFIG = GeneratorConfig(events=120_000, days=150, workspaces=60, users=600, seed=2025, churn_rate=0.2)
 LAST_MONTH = "2025-03"
 THRESHOLDS = (50, 80, 100)
-# The generator's raw model names -> the catalog model they must price as (None: unknown), by hand.
-LLM_OF_RAW_NAME: dict[str, str | None] = {
-    "gpt-4o": "gpt-4o",
-    "gpt-4o-2024-08-06": "gpt-4o-2024-08-06",
-    "openai/gpt-4o": "gpt-4o",
-    "gpt-4o-mini": "gpt-4o-mini",
-    "openai/gpt-4o-mini": "gpt-4o-mini",
-    "gpt-4-turbo": "gpt-4-turbo",
-    "gpt-3.5-turbo": "gpt-3.5-turbo",
-    "claude-3-opus-20240229": "claude-3-opus",
-    "us.anthropic.claude-3-opus-20240229-v1:0": "claude-3-opus",
-    "claude-3-sonnet-20240229": "claude-3-sonnet",
-    "claude-3-haiku-20240307": "claude-3-haiku",
-    "anthropic.claude-3-haiku-20240307-v1:0": "claude-3-haiku",
-    "gemini-1.5-pro": "gemini-1.5-pro",
-    "gemini-1.5-flash": "gemini-1.5-flash",
-    "grok-2": "grok-2",
-    "deepseek-chat": "deepseek-chat",
-    "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo": "llama-3.1-405b",
-    "o1-mini": None,
-    "mistral-large-latest": None,
-    "ft:gpt-4o-mini:acme::9xQ2": None,
-}
 CENT = Decimal("0.01")
 MICRO = Decimal("0.000001")
 
@@ -76,7 +53,7 @@ def _hourly_spend(landing: Path, seeds_dir: Path) -> dict[str, dict[datetime, De
     prices = load_prices(seeds_dir)
     hourly: dict[str, dict[datetime, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for call in usage.iter_rows(named=True):
-        cost = expected_cost(call, LLM_OF_RAW_NAME[call["model"]], prices).cost_usd
+        cost = expected_cost(call, LLM_ID_OF_RAW_NAME[call["model"]], prices).cost_usd
         at = call["occurred_at"].astimezone(UTC)
         hourly[call["workspace_id"]][at.replace(minute=0, second=0, microsecond=0)] += cost or Decimal(0)
     return hourly
