@@ -118,8 +118,10 @@ def _deliver_to(
             outcome.failed += 1
             problem = f"{target}: {failure}"
             if failure.sink_down:
-                rest = len(todo) - position - 1
-                problem += f"; {rest} more left for the next run" if rest else ""
+                rest = [later.alert_id for later in todo[position + 1 :]]
+                reason = f"not tried: {sink.name} was unavailable ({failure})"
+                outbox.mark_not_tried(con, rest, sink.name, target, reason)
+                problem += f"; {len(rest)} more left for the next run" if rest else ""
                 outcome.problems.append(problem)
                 progress(f"  alert delivery to {problem}")
                 return

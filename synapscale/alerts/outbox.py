@@ -176,6 +176,20 @@ def mark_attempt(con: duckdb.DuckDBPyConnection, alert_id: str, sink: str, targe
     )
 
 
+def mark_not_tried(
+    con: duckdb.DuckDBPyConnection, alert_ids: list[str], sink: str, target: str, reason: str
+) -> None:
+    """The sink went down during the pass: the alerts it did not get to wait for it as 'failed' (attempts
+    unchanged), so the next pass retries them whatever their age."""
+    for alert_id in alert_ids:
+        con.execute(
+            f"insert into {DELIVERIES} (alert_id, sink, status, attempts, last_error, target) "
+            "values (?, ?, 'failed', 0, ?, ?) on conflict (alert_id, sink) do update set status = 'failed', "
+            "last_error = excluded.last_error",
+            [alert_id, sink, reason, target],
+        )
+
+
 def mark_done(
     con: duckdb.DuckDBPyConnection, alert_id: str, sink: str, now: datetime, error: str | None = None, note: str = ""
 ) -> None:
