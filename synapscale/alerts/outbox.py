@@ -176,9 +176,7 @@ def mark_attempt(con: duckdb.DuckDBPyConnection, alert_id: str, sink: str, targe
     )
 
 
-def mark_not_tried(
-    con: duckdb.DuckDBPyConnection, alert_ids: list[str], sink: str, target: str, reason: str
-) -> None:
+def mark_not_tried(con: duckdb.DuckDBPyConnection, alert_ids: list[str], sink: str, target: str, reason: str) -> None:
     """The sink went down during the pass: the alerts it did not get to wait for it as 'failed' (attempts
     unchanged), so the next pass retries them whatever their age."""
     for alert_id in alert_ids:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from synapscale.alerts import payload
+from synapscale.pipeline.publish import fsync
 
 USER_AGENT = "synapscale-alerts/1"
 
@@ -51,7 +52,7 @@ class JsonlSink:
             finally:
                 os.close(descriptor)
             if created:
-                _fsync_folder(self.path.parent)
+                fsync(self.path.parent)
         except OSError as error:
             raise DeliveryFailed(f"cannot append to {self.path} ({error.strerror or error})", sink_down=True) from None
 
@@ -117,11 +118,3 @@ def _ends_with_newline(path: Path) -> bool:
             return True
         handle.seek(-1, os.SEEK_END)
         return handle.read(1) == b"\n"
-
-
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

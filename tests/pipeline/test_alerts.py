@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import kill_hard, start_run, wait_until
+from tests.faults.harness import kill_run_at
 from tests.support.cli import synapscale
 from tests.support.warehouse import query
 from tests.support.webhook import Receiver
@@ -95,14 +95,7 @@ def test_alerts_are_delivered_once_across_a_failing_webhook_and_a_killed_run(
 
         # 2. April lands; the run is killed -9 right after appending April's alert, before recording it
         write_usage(landing / "usage_2025-04.jsonl", APRIL)
-        marker, log = tmp_path / "reached", tmp_path / "killed.log"
-        killed = start_run(landing, warehouse, f"alert_sent:jsonl:{APRIL_ID}", marker, log)
-        try:
-            wait_until(marker.exists, killed, log)
-            kill_hard(killed)
-        finally:
-            if killed.poll() is None:
-                killed.kill()
+        kill_run_at(landing, warehouse, f"alert_sent:jsonl:{APRIL_ID}", tmp_path)
         assert file_ids(file) == [*MARCH_IDS, APRIL_ID]
         assert receiver.keys() == [MARCH_IDS[0]]  # the killed run never reached the webhook
 
