@@ -94,7 +94,8 @@ class Collected:
 def collect(con: duckdb.DuckDBPyConnection, serve_db: Path, lookback_hours: float, now: datetime) -> Collected:
     """Insert the published alerts the outbox does not hold yet; those older than the lookback window (before
     the end of the data's newest hour minus `lookback_hours`) enter as 'suppressed'. One transaction."""
-    con.execute(f"attach '{serve_db}' as published (read_only)")
+    quoted = str(serve_db).replace("'", "''")
+    con.execute(f"attach '{quoted}' as published (read_only)")
     try:
         reference, run_id = con.execute(
             "select (select max(usage_hour) + interval 1 hour from published.marts.cost_hourly), "

@@ -44,7 +44,8 @@ def handle_list(args: argparse.Namespace) -> int:
     with run_lock(cfg.lock_file, "alerts list", keep_previous=True), history.connect(cfg.build_db, True) as con:
         rows = listing(con, filters)
     if not rows:
-        print("no alerts in the outbox" + (" matching these filters" if args.status or args.workspace else ""))
+        filtered = any((args.status, args.workspace, args.alert_type, args.since))
+        print("no alerts in the outbox" + (" matching these filters" if filtered else ""))
         return EXIT_OK
     headers = ("occurred (UTC)", "type", "pct", "workspace", "severity", "status", "deliveries", "alert", "note")
     print("\n".join(table(headers, [_list_row(row) for row in rows])))
@@ -72,8 +73,8 @@ def handle_send(args: argparse.Namespace) -> int:
     from synapscale.pipeline.lock import run_lock
 
     cfg, alert_config = settings.from_env(warehouse=args.warehouse), config.from_env()
-    if not cfg.serve_db.exists():
-        print(f"nothing is published yet ({cfg.serve_db} is missing): run `synapscale run` first")
+    if not cfg.serve_db.exists() or not cfg.build_db.exists():
+        print(f"nothing is published yet in {cfg.warehouse_dir}: run `synapscale run` first")
         return EXIT_FAILED
     if not alert_config.sinks:
         print("no sink configured: set SYNAPSCALE_ALERT_WEBHOOK_URL and/or SYNAPSCALE_ALERT_JSONL (alerts are "
