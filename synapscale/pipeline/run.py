@@ -340,6 +340,8 @@ class _Job:
         try:
             config = alert_config.from_env()
             outcome = deliver_published(self.settings, config, progress=self.progress, checkpoint=self.checkpoint)
+        except KeyboardInterrupt:  # SIGTERM or Ctrl-C: stop delivering; the publication stands (exit 0)
+            raise StepFailed("alert delivery", "interrupted; what was not delivered goes on the next run") from None
         except Exception as error:  # noqa: BLE001 (never fail a published run; say what broke)
             raise StepFailed("alert delivery", f"{type(error).__name__}: {error}; retried on the next run") from None
         self.progress(f"  {outcome.summary()}")

@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+
 from synapscale.alerts.config import AlertConfig
 from synapscale.alerts.deliver import deliver_published
 from synapscale.alerts.payload import decimal_text, format_usd
@@ -64,6 +66,27 @@ def test_the_webhook_body_names_the_workspace_threshold_and_amounts_as_money(tmp
     assert second.body["blocks"][0]["text"]["text"] == "Budget 100% reached: ws-delta"
     facts = [field["text"] for field in second.body["blocks"][2]["fields"]]
     assert "*Spend*\n$12,345.68" in facts and "*Budget*\n$12,000.00" in facts and "*Severity*\ncritical" in facts
+
+
+def test_a_spend_anomaly_has_its_own_title_and_no_budget_fields(tmp_path: Path) -> None:
+    settings = publish_alerts(tmp_path / "warehouse", [], "2025-03-23T09:00:00Z")
+    with duckdb.connect(str(settings.serve_db)) as con:
+        con.execute(
+            "insert into marts.alert_events values ('a1', 'spend_anomaly', 'ws-gamma', 'Gamma & Sons', "
+            "date '2025-03-01', null, timestamptz '2025-03-23 00:00:00+00', 48.125, null, null, 'warning', 'spiked')"
+        )
+    with Receiver() as receiver:
+        deliver_published(settings, AlertConfig(webhook_url=receiver.url), progress=lambda line: None)
+    (request,) = receiver.requests
+    header, _, facts, _ = request.body["blocks"]
+    assert header["text"]["text"] == "Spend anomaly: Gamma & Sons (ws-gamma)"
+    assert [field["text"] for field in facts["fields"]] == [
+        "*Workspace*\nGamma & Sons (ws-gamma)",
+        "*Severity*\nwarning",
+        "*Month*\n2025-03",
+        "*Spend*\n$48.12",
+        "*When*\n2025-03-23 00:00 UTC",
+    ]
 
 
 def test_the_jsonl_line_is_the_same_record_with_exact_amounts(tmp_path: Path) -> None:

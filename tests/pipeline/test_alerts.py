@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.faults.harness import kill_run_at
 from tests.support.cli import synapscale
+from tests.support.paths import PROJECT_DIR
 from tests.support.warehouse import query
 from tests.support.webhook import Receiver
 
@@ -112,3 +118,44 @@ def test_alerts_are_delivered_once_across_a_failing_webhook_and_a_killed_run(
     assert query(warehouse / "serve.duckdb", "select count(*) from marts.alert_events") == [(4,)]
     listed = synapscale("alerts", "list", "--warehouse", str(warehouse))
     assert listed.stdout.count("jsonl:sent(1) webhook:sent(") == 4, listed.stdout
+
+
+def test_a_run_stopped_while_the_webhook_hangs_keeps_its_publication_and_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM (systemctl stop, a time limit) during alert delivery ends the delivery, not the publication."""
+    landing, warehouse, file = tmp_path / "landing", tmp_path / "warehouse", tmp_path / "spend.jsonl"
+    landing.mkdir()
+    (landing / "workspaces_2025-03.jsonl").write_text(json.dumps(WORKSPACE) + "\n")
+    write_usage(landing / "usage_2025-03.jsonl", MARCH[:2])  # the 50 % crossing only
+    with Receiver(["hang"], hang_seconds=60) as receiver:
+        env = {"SYNAPSCALE_ALERT_WEBHOOK_URL": receiver.url, "SYNAPSCALE_ALERT_JSONL": str(file),
+               "SYNAPSCALE_ALERT_TIMEOUT_SECONDS": "50"}  # fmt: skip
+        log = tmp_path / "run.log"  # a file, not a pipe: dbt's log would fill a pipe nobody reads yet
+        run = subprocess.Popen(
+            [sys.executable, "-m", "synapscale", "run", "--landing", str(landing), "--warehouse", str(warehouse)],
+            cwd=PROJECT_DIR, env={**os.environ, **env}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 600
+            while not receiver.requests and run.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert receiver.requests, "the run never reached the webhook"
+            run.send_signal(signal.SIGTERM)
+            run.wait(timeout=60)
+        finally:
+            if run.poll() is None:
+                run.kill()
+        out = log.read_text()
+        assert run.returncode == 0, out[-3000:]
+        assert "warning: alert delivery failed: interrupted; what was not delivered goes on the next run" in out
+        assert file_ids(file) == [MARCH_IDS[0]]
+        assert query(warehouse / "build.duckdb", "select status, published_version from ops.run_history") == [
+            ("published", 1)
+        ]
+        assert query(warehouse / "serve.duckdb", "select count(*) from marts.alert_events") == [(1,)]
+        # the next delivery posts it again, same key; the file is not appended twice
+        again = synapscale("alerts", "send", "--warehouse", str(warehouse), env=env)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert receiver.keys() == [MARCH_IDS[0], MARCH_IDS[0]]
+    assert file_ids(file) == [MARCH_IDS[0]]
