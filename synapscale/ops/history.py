@@ -61,6 +61,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "publish_seconds": ("DOUBLE", "Time spent copying and renaming the serve file."),
     "total_seconds": ("DOUBLE", "Wall time from taking the lock to the end of the run."),
     "taken_over_from": ("VARCHAR", "run_id of an unfinished earlier run this one found and closed."),
+    "alerts_new": ("INTEGER", "Alerts that entered ops.alert_outbox after this run published."),
+    "alerts_suppressed": ("INTEGER", "New alerts already older than the lookback window: recorded, never sent."),
+    "alerts_sent": ("INTEGER", "Alert deliveries made after this run published (one per alert and sink)."),
+    "alerts_failed": ("INTEGER", "Alert deliveries that failed (retried on the next run)."),
+    "alerts_pending": ("INTEGER", "Alerts still to deliver to some sink after this run."),
 }
 FINISHED = ("published", "failed", "abandoned")
 

@@ -65,11 +65,11 @@ def publish(
             con.execute("checkpoint")
         if finalize is not None:
             finalize(temporary)
-        _fsync(temporary)
+        fsync(temporary)
         if before_rename is not None:
             before_rename(temporary)
         os.replace(temporary, serve_db)
-        _fsync(serve_db.parent)  # the rename itself survives a power cut
+        fsync(serve_db.parent)  # the rename itself survives a power cut
     except Exception as error:
         temporary.unlink(missing_ok=True)
         if isinstance(error, StepFailed):
@@ -94,7 +94,7 @@ def _stamp(con: duckdb.DuckDBPyConnection, publication: Publication) -> None:
     )
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)

@@ -11,8 +11,9 @@ spend alerts) is called after `_Job.publish` in `_Job.execute` through `non_fata
 code.
 
 `checkpoint` is called with the name of each point the run reaches ('locked', 'ingest_before_commit:<file>',
-'ingested', 'dbt_started', 'built', 'freshness_checked', 'publish_copied', 'published'); the fault tests
-pass one that stops the run there so they can kill it at a known point.
+'ingested', 'dbt_started', 'built', 'freshness_checked', 'publish_copied', 'published', and
+'alert_sent:<sink>:<alert_id>' between a sink accepting an alert and its record); the fault tests pass one
+that stops the run there so they can kill it at a known point.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import duckdb
 from ingest.attribution import Attribution
 from ingest.load import ingest_paths
 from ingest.report import IngestReport
+from synapscale.alerts import config as alert_config
+from synapscale.alerts.deliver import deliver_published
 from synapscale.billing import closed_period
 from synapscale.errors import EXIT_FAILED, EXIT_OK, StepFailed, UserError
 from synapscale.ops import history
@@ -126,6 +129,7 @@ class _Job:
             self.checkpoint("freshness_checked")
             self.publish()
             self.checkpoint("published")
+            self.non_fatal("alert delivery", self.deliver_alerts)
         except StepFailed as failure:
             self.fail(failure.step, str(failure))
             print(f"synapscale: {failure}", file=sys.stderr)
@@ -179,7 +183,7 @@ class _Job:
     def fail(self, step: str, error: str) -> None:
         values: dict[str, Any] = {"status": "failed", "failing_step": step, "error": error, "ended_at": history.now()}
         values["total_seconds"] = self.elapsed()
-        if step == "publish":  # stopped after the rename: it did publish, and the serve file says so
+        if step in ("publish", "alert delivery"):  # stopped after the rename: it did publish, the serve file says so
             values = history.published_copy(self.settings.serve_db, self.run_id) or values
             values.pop("run_id", None)
         try:
@@ -328,6 +332,23 @@ class _Job:
             before_rename=lambda copy: self.checkpoint("publish_copied"),
         )
         self.record({**final, "serve_file_bytes": self.settings.serve_db.stat().st_size})
+
+    def deliver_alerts(self) -> None:
+        """After the publication: new spend alerts into the outbox, then to the sinks (synapscale/alerts/).
+        Whatever goes wrong here is a warning: the run has published."""
+        self.enter("alert delivery")
+        try:
+            config = alert_config.from_env()
+            outcome = deliver_published(self.settings, config, progress=self.progress, checkpoint=self.checkpoint)
+        except KeyboardInterrupt:  # SIGTERM or Ctrl-C: stop delivering; the publication stands (exit 0)
+            raise StepFailed("alert delivery", "interrupted; what was not delivered goes on the next run") from None
+        except Exception as error:  # noqa: BLE001 (never fail a published run; say what broke)
+            raise StepFailed("alert delivery", f"{type(error).__name__}: {error}; retried on the next run") from None
+        self.progress(f"  {outcome.summary()}")
+        self.record(outcome.history_values())
+        if outcome.problems:
+            self.warnings.append("alert delivery failed (retried on the next run): " + "; ".join(outcome.problems))
+            self.record({"warnings": "\n".join(self.warnings)})
 
 
 def _ingest_values(report: IngestReport) -> dict[str, Any]:

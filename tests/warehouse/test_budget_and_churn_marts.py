@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -213,7 +213,14 @@ def test_alerts_are_stable_across_runs(built: Built) -> None:
     missing = before.join(after, on=columns, how="anti", nulls_equal=True)
     assert missing.is_empty(), missing.head()
     assert after.filter(pl.col("period_month") == date(2025, 3, 1)).height > 0
-    assert set(after["alert_type"]) == {"budget_threshold", "forecast_overrun"}
+    assert set(after["alert_type"]) == {"budget_threshold", "forecast_overrun", "spend_anomaly"}
+    anomalies = read_table(built.db_path, "marts.workspace_spend_anomalies").filter(pl.col("is_anomaly"))
+    raised = after.filter(pl.col("alert_type") == "spend_anomaly")
+    # one alert per anomalous workspace-day, raised at the end of that UTC day
+    assert sorted(zip(raised["workspace_id"], raised["occurred_at"], strict=True)) == sorted(
+        (w, datetime.combine(d + timedelta(days=1), time(), UTC))
+        for w, d in zip(anomalies["workspace_id"], anomalies["usage_date"], strict=True)
+    )
 
 
 def test_budget_status_matches_the_precedence(built: Built) -> None:
