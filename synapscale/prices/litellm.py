@@ -63,6 +63,8 @@ TIER_KEY = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 CACHE_WRITE_1H_KEY = "cache_creation_input_token_cost_above_1hr"
 # LiteLLM's calculator bills the tier from the threshold on (>=) for these providers; the seed's rule is >.
 INCLUSIVE_THRESHOLD_PROVIDERS = frozenset({"xai"})
+# LiteLLM's calculator for these providers reads neither the long-context tier nor the cache-write rates.
+FLAT_PROVIDERS = frozenset({"perplexity"})
 # LiteLLM prices a Fireworks AI cache read without its own price at this share of the input rate.
 FIREWORKS_CACHE_READ_RATIO = Decimal("0.5")
 
@@ -201,7 +203,9 @@ def rates_from_entry(entry: dict[str, Any]) -> tuple[Rates | None, bool]:
     - above the long-context threshold, a cache rate without its own ``_above_<N>k_tokens`` price keeps the
       entry's base cache rate (not the tier input rate);
     - xAI bills the tier from the threshold on (``>=``): the seed's strict ``>`` gets threshold - 1;
-    - Fireworks AI without a cache-read price reads cached tokens at half the input rate.
+    - Fireworks AI without a cache-read price reads cached tokens at half the input rate;
+    - Perplexity is billed with neither a long-context tier nor a cache-write rate (cache writes at the input
+      rate), as LiteLLM's Perplexity calculator does.
     """
     rounded = False
 
@@ -225,10 +229,11 @@ def rates_from_entry(entry: dict[str, Any]) -> tuple[Rates | None, bool]:
     cache_read = per_million("cache_read_input_token_cost")
     if cache_read is None and provider == "fireworks_ai":
         cache_read = input_rate * FIREWORKS_CACHE_READ_RATIO
-    cache_write = per_million("cache_creation_input_token_cost")
-    cache_write_1h = per_million(CACHE_WRITE_1H_KEY)
+    flat = provider in FLAT_PROVIDERS
+    cache_write = None if flat else per_million("cache_creation_input_token_cost")
+    cache_write_1h = None if flat else per_million(CACHE_WRITE_1H_KEY)
     tiers = tier_thresholds(entry)
-    tier = tiers[0] if tiers else None
+    tier = tiers[0] if tiers and not flat else None
     tier_rates: dict[str, Any] = {}
     if tier is not None:
         suffix = f"_above_{tier}k_tokens"
