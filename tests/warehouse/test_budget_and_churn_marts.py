@@ -50,8 +50,8 @@ LLM_OF_RAW_NAME: dict[str, str | None] = {
     "grok-2": "grok-2",
     "deepseek-chat": "deepseek-chat",
     "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo": "llama-3.1-405b",
-    "o1-mini": None,
-    "mistral-large-latest": None,
+    "o1-mini": "o1-mini",  # the LiteLLM fallback prices it (seeds/litellm_prices.csv)
+    "mistral-large-latest": "mistral-large-latest",  # the LiteLLM fallback too
     "ft:gpt-4o-mini:acme::9xQ2": None,
 }
 CENT = Decimal("0.01")
