@@ -68,6 +68,7 @@ final as (
         latency_ms,
         time_to_first_token_ms,
         price_id,
+        price_source,
         is_long_context_tier,
         {{ bucket_columns('_cost_usd') }},
         computed_cost_usd,
@@ -78,11 +79,7 @@ final as (
         tags,
         load_id,
         ingested_at,
-        applied_input_usd_per_1m,
-        applied_output_usd_per_1m,
-        applied_cache_read_usd_per_1m,
-        applied_cache_write_usd_per_1m,
-        applied_reasoning_usd_per_1m
+        {{ applied_rate_columns() }}
     from new_rows
 )
 

@@ -11,8 +11,9 @@ model_names as (
     select * from {{ ref('int_model_names_resolved') }}
 ),
 
+-- curated, effective-dated rows, then the LiteLLM fallback's (int_llm_prices, price_source)
 prices as (
-    select * from {{ ref('llm_prices') }}
+    select * from {{ ref('int_llm_prices') }}
 ),
 
 resolved as (
@@ -41,6 +42,7 @@ price_matched as (
     select
         bucketed.*,
         prices.price_id,
+        prices.price_source as price_row_source,
         {{ price_rate_columns('prices') }}
     from bucketed
     left join prices
@@ -114,6 +116,7 @@ final as (
         output_tokens,
         cache_read_input_tokens,
         cache_creation_input_tokens,
+        cache_creation_1h_input_tokens,
         reasoning_output_tokens,
         latency_ms,
         time_to_first_token_ms,
@@ -149,6 +152,11 @@ final as (
             else 'unpriced'
         end as cost_status,
         case when provider_cost_usd is null then computed_unpriced_reason end as unpriced_reason,
+        -- where cost_usd comes from: the provider's figure, or the price row's source (curated / litellm)
+        case
+            when provider_cost_usd is not null then 'provider_reported'
+            when computed_cost_usd is not null then price_row_source
+        end as price_source,
         -- added by the cost engine (after the stub's contract columns)
         model_normalised,
         model_resolution_step,
