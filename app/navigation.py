@@ -33,7 +33,7 @@ PAGES = (
         "Spend",
         "Cost explorer",
         "views/cost_explorer.py",
-        "cost-explorer",
+        "cost_explorer",
         ":material/query_stats:",
         ("marts.cost_daily", "marts.cost_hourly"),
         params=("by",),

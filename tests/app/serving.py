@@ -126,9 +126,9 @@ def failures(page: Page) -> list[str]:
 
 def screenshot(page: Page, path: Path, width: int = 1440) -> None:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport to the content first."""
+    blocks = '[data-testid="stMain"], [data-testid="stMainBlockContainer"]'
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]')]"
-        ".map(e => e.scrollHeight), 900)"
+        "(selector) => Math.max(...[...document.querySelectorAll(selector)].map(e => e.scrollHeight), 900)", blocks
     )
     page.set_viewport_size({"width": width, "height": int(height) + 40})
     page.wait_for_timeout(400)
