@@ -209,11 +209,17 @@ class Choices:
     """What the filters can offer for one publication and day boundary."""
 
     first_day: date | None
-    last_day: date | None
+    last_day: date | None  # the last day with usage: the default range ends here
     workspaces: dict[str, str]  # workspace_id -> display label
     providers: tuple[str, ...]
     models: tuple[str, ...]
     tags: tuple[str, ...]  # empty when no mart carries tags
+    last_billed_day: date | None = None  # later when late usage is billed in a month without calls
+
+    @property
+    def end_day(self) -> date | None:
+        """The last day a viewer can pick."""
+        return max(day for day in (self.last_day, self.last_billed_day) if day) if self.last_day else None
 
 
 @st.cache_data(**CACHE)
@@ -231,8 +237,10 @@ def choices(serve: Serve, day_boundary: str) -> Choices:
             f"{tags if has_tags else '[]::varchar[]'} from {grain.relation}",
         )
         names = _workspace_names(serve, con)
+        billed = "select max(billing_period_end_date) from marts.invoices"
+        (last_billed,) = _row(con, billed) if "marts.invoices" in catalog(serve) else (None,)
     labels = {ws: f"{names[ws]} ({ws})" if names.get(ws) else ws for ws in workspace_ids}
-    return Choices(first, last, labels, tuple(providers), tuple(models), tuple(tag_list))
+    return Choices(first, last, labels, tuple(providers), tuple(models), tuple(tag_list), last_billed)
 
 
 def _workspace_names(serve: Serve, con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -78,12 +78,15 @@ def default_range(first: date, last: date) -> tuple[date, date]:
 
 def resolve(requested: Requested, choices: data.Choices) -> tuple[data.Filters, list[str]]:
     """Meet a request with the data: clamp dates into the data's range, drop values the data does not have."""
-    assert choices.first_day is not None and choices.last_day is not None
+    assert choices.first_day is not None and choices.last_day is not None and choices.end_day is not None
     notes = list(requested.problems)
-    first, last = choices.first_day, choices.last_day
-    default_start, default_end = default_range(first, last)
+    first, last = choices.first_day, choices.end_day
+    default_start, default_end = default_range(first, choices.last_day)
     start = min(max(requested.start or default_start, first), last)
     end = min(max(requested.end or default_end, first), last)
+    if start > end:  # only one end was given, before (or after) the default window: 30 days from that end
+        window = timedelta(days=DEFAULT_DAYS - 1)
+        start, end = (start, min(start + window, last)) if requested.start else (max(first, end - window), end)
     if (requested.start and requested.start != start) or (requested.end and requested.end != end):
         notes.append(f"the link's dates were moved into the data's range ({first} to {last})")
     available = {
@@ -164,9 +167,9 @@ def _remember(filters: data.Filters) -> None:
 def _keep_valid(choices: data.Choices) -> None:
     """Keep the remembered values inside what this publication offers (a new publish can change it)."""
     state = st.session_state
-    assert choices.first_day is not None and choices.last_day is not None
+    assert choices.first_day is not None and choices.last_day is not None and choices.end_day is not None
     picked = tuple(state.get(KEY["range"]) or default_range(choices.first_day, choices.last_day))
-    clamp = lambda day: min(max(day, choices.first_day), choices.last_day)  # noqa: E731
+    clamp = lambda day: min(max(day, choices.first_day), choices.end_day)  # noqa: E731
     state[KEY["range"]] = tuple(clamp(day) for day in picked)
     options = {"workspaces": choices.workspaces, "providers": choices.providers, "models": choices.models}
     options["tags"] = choices.tags
@@ -181,7 +184,7 @@ def _draw(choices: data.Choices, local_available: bool) -> data.Filters:
             "Dates",
             key=KEY["range"],
             min_value=choices.first_day,
-            max_value=choices.last_day,
+            max_value=choices.end_day,
             format="YYYY-MM-DD",
             help="Inclusive. Opens on the last 30 days of data.",
         )

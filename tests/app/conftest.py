@@ -64,9 +64,9 @@ class Build:
             self.process.wait()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def app_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Build]]:
-    """Start the demo and the empty builds at once, at the start of the dashboard tests."""
+    """Start the demo and the empty builds together, when the first of them is needed."""
     demo = tmp_path_factory.mktemp("demo")
     generated = synapscale("generate", *DEMO_ARGS, "--out", str(demo / "landing"))
     assert generated.returncode == 0, generated.stderr
