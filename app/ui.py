@@ -115,4 +115,4 @@ def bars(
 
 
 def show(chart: alt.Chart, height: int = 320) -> None:
-    st.altair_chart(chart.properties(height=height), width="stretch")
+    st.altair_chart(chart.properties(height=height), width="stretch", height=height + 80)  # + axis and legend

@@ -70,7 +70,8 @@ def totals_section(invoices: pl.DataFrame) -> None:
         if len(top) > TOP_WORKSPACES:
             st.caption(f"The {TOP_WORKSPACES} largest of {len(top)}; the table below has them all.")
         shown = by_kind(named.filter(pl.col("workspace").is_in(order)), "workspace")
-        category = alt.Y("workspace:N", title="Workspace", sort=order, axis=alt.Axis(labelLimit=260))
+        axis = alt.Axis(labelLimit=260, labelOverlap=False)
+        category = alt.Y("workspace:N", title="Workspace", sort=order, axis=axis)
         ui.show(stacked(shown, category, horizontal=True), height=max(140, 28 * len(order)))
     if right is not None:
         with right:

@@ -1,4 +1,4 @@
-"""Figures the pages should show, worked out independently of app/data.py: polars over the serve file's mart
+"""Figures the pages should show, worked out independently of app/data/: polars over the serve file's mart
 tables (read whole, filtered and summed in Python), and a money format written out here, not imported."""
 
 from __future__ import annotations
