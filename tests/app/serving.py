@@ -109,6 +109,8 @@ def wait_rendered(page: Page, title: str, timeout_ms: int = 45_000) -> None:
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout_ms)
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout_ms)
     page.locator('[data-testid="stSpinner"]').first.wait_for(state="detached", timeout=timeout_ms)
+    # Tables, charts and some widgets load lazily after the script ends, showing a skeleton until then.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
     # Vega charts render asynchronously after the script ends; give each a moment to draw its canvas/svg.
     for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
         chart.locator("canvas, svg").first.wait_for(timeout=timeout_ms)
