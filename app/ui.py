@@ -103,10 +103,10 @@ def bars(
 ) -> alt.Chart:
     """A bar chart with worded axes; `y` is the money measure (USD) unless the caller says otherwise."""
     category = alt.X(f"{x}:T" if temporal else f"{x}:N", title=x_title)
-    value = alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="$,.0f"))
+    value = alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="$,.2~f"))
     if horizontal:
         category = alt.Y(f"{x}:N", title=x_title, sort="-x")
-        value = alt.X(f"{y}:Q", title=y_title, axis=alt.Axis(format="$,.0f"))
+        value = alt.X(f"{y}:Q", title=y_title, axis=alt.Axis(format="$,.2~f"))
     encoding = {"x": value, "y": category} if horizontal else {"x": category, "y": value}
     if color:
         encoding["color"] = alt.Color(f"{color}:N", title=color_title or color, legend=alt.Legend(orient="bottom"))

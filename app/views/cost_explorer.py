@@ -66,7 +66,7 @@ def breakdown_section(result: data.CostExplorer, dimension: str) -> None:
         alt.Chart(ui.chart_ready(bucket_costs(top)))
         .mark_bar()
         .encode(
-            x=alt.X("cost_usd:Q", title="Cost (USD)", axis=alt.Axis(format="$,.0f"), stack="zero"),
+            x=alt.X("cost_usd:Q", title="Cost (USD)", axis=alt.Axis(format="$,.2~f"), stack="zero"),
             y=alt.Y("group:N", title=LABELS[dimension], sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.Color(
                 "bucket:N",

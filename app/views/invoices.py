@@ -22,7 +22,7 @@ def by_kind(invoices: pl.DataFrame, index: str) -> pl.DataFrame:
 
 
 def stacked(frame: pl.DataFrame, category: alt.X | alt.Y, horizontal: bool) -> alt.Chart:
-    amount = alt.Axis(format="$,.0f")
+    amount = alt.Axis(format="$,.2~f")
     value = (alt.X if horizontal else alt.Y)("amount_usd:Q", title="Amount billed (USD)", axis=amount)
     encoding = {"x": value, "y": category} if horizontal else {"x": category, "y": value}
     return (
