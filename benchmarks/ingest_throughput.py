@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
-from ingest.contract import RAW_SCHEMA, USAGE  # noqa: E402
-from ingest.database import connect
+from ingest.contract import ADDED_USAGE_COLUMNS, RAW_SCHEMA, USAGE  # noqa: E402
+from ingest.database import connect  # noqa: E402
 from ingest.load import ingest_paths  # noqa: E402
 from synapscale.generate import GeneratorConfig, write_dataset  # noqa: E402
 
@@ -65,7 +65,8 @@ def _ingest(events: int, paths: list[Path], label: str, db: Path, repeat: int) -
 
 def _bare_insert(events: int, parquet: Path, db: Path, repeat: int) -> float:
     """The floor: append the file to raw.usage_event_rows with no validation, dedupe or manifest, then close."""
-    columns = ", ".join(USAGE.columns)
+    # the generated file's columns: a column added to the contract since (its default) is not in it
+    columns = ", ".join(name for name in USAGE.columns if name not in ADDED_USAGE_COLUMNS)
     runs = []
     for _ in range(repeat):
         con = connect(_fresh(db))

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import data  # noqa: E402
 from ingest.load import ingest_paths  # noqa: E402
 from synapscale.generate import GeneratorConfig, write_dataset  # noqa: E402
-from synapscale.pipeline.dbt import dbt_vars, run_dbt
+from synapscale.pipeline.dbt import run_dbt
 from synapscale.pipeline.publish import publish  # noqa: E402
 from synapscale.settings import from_env  # noqa: E402
 
@@ -59,7 +59,7 @@ def main() -> None:
 
         def second_run() -> None:
             ingest_paths(settings.build_db, [settings.landing_dir], progress=quiet)
-            run_dbt(settings, ["build"], vars_=dbt_vars(None), progress=quiet)
+            run_dbt(settings, ["build"], progress=quiet)
             publish(settings.build_db, settings.serve_db, progress=quiet)
 
         rows.append(("second run, nothing new (ingest + dbt build + publish)", timed(second_run)))

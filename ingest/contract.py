@@ -71,6 +71,9 @@ USAGE = RecordType(
         "output_tokens": "BIGINT",
         "cache_read_input_tokens": "BIGINT",
         "cache_creation_input_tokens": "BIGINT",
+        # The part of cache_creation_input_tokens written with a 1-hour TTL (Anthropic, Bedrock), priced at its own
+        # rate; the rest of the cache writes are 5-minute writes.
+        "cache_creation_1h_input_tokens": "BIGINT",
         "reasoning_output_tokens": "BIGINT",
         "latency_ms": "DOUBLE",
         "time_to_first_token_ms": "DOUBLE",
@@ -131,6 +134,10 @@ USER = RecordType(
     required=("user_id",),
 )
 
+# Usage columns added after files could be registered as Parquet (raw_files.py): a file without one of them, or with
+# NULL in it, stands for this default (the value validation gives an absent field).
+ADDED_USAGE_COLUMNS: dict[str, str] = {"cache_creation_1h_input_tokens": "0"}
+
 RECORD_TYPES: dict[str, RecordType] = {rt.name: rt for rt in (USAGE, FEEDBACK, WORKSPACE, USER)}
 
 QUARANTINE_DDL = f"""
@@ -168,6 +175,22 @@ MANIFEST_MIGRATIONS = (
     f"alter table {RAW_SCHEMA}.load_manifest add column if not exists storage VARCHAR",
 )
 
+# ... and raw.usage_event_rows gets the usage columns added since (their default for its old rows).
+USAGE_MIGRATIONS = tuple(
+    f"alter table {RAW_SCHEMA}.{USAGE.insert_table} add column if not exists {name} {USAGE.columns[name]} "
+    f"default {default}"
+    for name, default in ADDED_USAGE_COLUMNS.items()
+)
+
+
+# Billing months finance has closed (synapscale billing close); dbt reads the latest as data, so a plain
+# `dbt build` bills late usage exactly as the pipeline does.
+CLOSURES_DDL = f"""
+create table if not exists {RAW_SCHEMA}.billing_period_closures (
+    billing_period DATE NOT NULL,  -- first day of the closed month (it and every earlier month are closed)
+    closed_at TIMESTAMPTZ NOT NULL
+)"""
+
 
 def all_ddl() -> list[str]:
     """Statements that create schema `raw` and every raw table (idempotent)."""
@@ -176,6 +199,8 @@ def all_ddl() -> list[str]:
         *(rt.ddl() for rt in RECORD_TYPES.values()),
         QUARANTINE_DDL,
         MANIFEST_DDL,
+        CLOSURES_DDL,
         *MANIFEST_MIGRATIONS,
+        *USAGE_MIGRATIONS,
         *(rt.view_ddl() for rt in RECORD_TYPES.values() if rt.rows_table),
     ]

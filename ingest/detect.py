@@ -1,14 +1,17 @@
 """Which adapter and record type a file holds.
 
-Rule (first match wins; `--adapter` skips it, though the canonical adapter still detects its record type):
-1. Content: the keys of the first 200 parseable records (JSON keys, CSV header, Parquet columns):
-   `resourceSpans` → otel; `response.usageMetadata` → gemini; `response.usage.prompt_tokens` → openai;
-   `response.usage.input_tokens` → anthropic; `request_id` + `spend` → litellm; `TIMESTAMP` + `ContextTokens`
-   + `GeneratedTokens` → azure_trace; otherwise canonical with `feedback_id` → feedback, `event_id` → usage,
-   `user_id` → user, `workspace_id` → workspace.
-2. File name, when no record can be parsed: the name's first word (`usage`/`events`, `feedback`,
-   `workspace(s)`, `user(s)`) picks the canonical record type.
-3. Otherwise the file cannot be processed: the report names it and says to pass `--adapter`.
+Rule (`--adapter` skips steps 1-2, though the canonical adapter still detects its record type):
+1. Content: the profile of the first SAMPLE parseable records (JSON arrays and pages of records count element by
+   element, see readers.RECORDS_VIEW): their keys at the top level and under the nested objects of PROFILE_PATHS,
+   plus `path=value` entries for the fields in VALUE_PATHS (CSV: the header; Parquet: the column names). The
+   adapters are tried in registry order (adapters.registry) and the first whose signature matches wins; the
+   order is the documented tie-break between shapes that share key names (docs/ingest.md, "Accepted input
+   shapes"). The canonical adapter then picks the record type by the first key present: `feedback_id` ->
+   feedback, `event_id` -> usage, `user_id` -> user, `workspace_id` -> workspace.
+2. File name, when no record can be parsed at all: the name's first word (`usage`/`events`, `feedback`,
+   `workspace(s)`, `user(s)`) picks the canonical record type, so the broken records are still quarantined.
+3. Otherwise the file fails: the message names the keys seen, each adapter tried and why it did not match, and
+   the `--adapter` flag.
 """
 
 from __future__ import annotations
@@ -18,10 +21,22 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.adapters import Adapter
 from ingest.errors import UserError
 from ingest.readers import SourceInfo
 
 SAMPLE = 200
+DOCS = "docs/ingest.md#accepted-input-shapes"
+
+# Nested objects whose keys are part of the profile (`response.usage.prompt_tokens`, ...).
+PROFILE_PATHS = (
+    "response",
+    "response.usage",
+    "response.response",
+    "response.response.usage",
+)
+# Fields whose value is part of the profile (`response.object=response`): they tell shapes with alike keys apart.
+VALUE_PATHS = ("object", "type", "response.object", "response.type")
 
 _NAME_HINTS = {
     "usage": "usage",
@@ -35,10 +50,20 @@ _NAME_HINTS = {
 }
 
 
-def sample_keys(con: duckdb.DuckDBPyConnection, source: SourceInfo) -> set[str]:
-    """Top-level keys plus `response.*` and `response.usage.*` keys (JSON) or column names (CSV/Parquet)."""
+def sample_profile(con: duckdb.DuckDBPyConnection, source: SourceInfo) -> set[str]:
+    """Keys (and discriminating `path=value` entries) of the first SAMPLE parseable records, or the column names."""
     if not source.is_json:
-        return {name for name in source.columns if name not in ("_line", "_raw")}
+        return {name for name in source.columns if name not in ("_line", "_item", "_raw")}
+    nested = "\n".join(
+        f"union all select '{path}.' || unnest(json_keys(_raw, '$.{path}')) from sample "
+        f"where json_type(_raw, '$.{path}') = 'OBJECT'"
+        for path in PROFILE_PATHS
+    )
+    values = "\n".join(
+        f"union all select '{path}=' || json_extract_string(_raw, '$.{path}') from sample "
+        f"where json_type(_raw, '$.{path}') = 'VARCHAR'"
+        for path in VALUE_PATHS
+    )
     rows = con.execute(
         f"""
         with sample as (
@@ -46,32 +71,12 @@ def sample_keys(con: duckdb.DuckDBPyConnection, source: SourceInfo) -> set[str]:
         )
         select distinct k from (
             select unnest(json_keys(_raw)) as k from sample
-            union all select 'response.' || unnest(json_keys(_raw, '$.response')) from sample
-                where json_type(_raw, '$.response') = 'OBJECT'
-            union all select 'response.usage.' || unnest(json_keys(_raw, '$.response.usage')) from sample
-                where json_type(_raw, '$.response.usage') = 'OBJECT'
+            {nested}
+            {values}
         )
         """
     ).fetchall()
     return {row[0] for row in rows}
-
-
-def adapter_for_keys(keys: set[str]) -> str | None:
-    if "resourceSpans" in keys:
-        return "otel"
-    if "response.usageMetadata" in keys:
-        return "gemini"
-    if "response.usage.prompt_tokens" in keys:
-        return "openai"
-    if "response.usage.input_tokens" in keys:
-        return "anthropic"
-    if {"request_id", "spend"} <= keys:
-        return "litellm"
-    if {"TIMESTAMP", "ContextTokens", "GeneratedTokens"} <= keys:
-        return "azure_trace"
-    if keys & {"feedback_id", "event_id", "user_id", "workspace_id"}:
-        return "canonical"
-    return None
 
 
 def canonical_record_type(keys: set[str]) -> str | None:
@@ -91,21 +96,44 @@ def record_type_from_name(path: Path) -> str | None:
     return _NAME_HINTS.get(first_word)
 
 
+def adapter_for_profile(keys: set[str], adapters: dict[str, Adapter]) -> tuple[str | None, dict[str, str]]:
+    """(the first adapter whose signature matches, or None; why each adapter tried before it did not)."""
+    reasons: dict[str, str] = {}
+    for name, adapter in adapters.items():
+        why_not = adapter.signature.mismatch(keys)
+        if why_not is None:
+            return name, reasons
+        reasons[name] = why_not
+    return None, reasons
+
+
+def _no_match(source: SourceInfo, keys: set[str], reasons: dict[str, str]) -> UserError:
+    shown = sorted(keys)
+    listed = ", ".join(shown[:40]) + (f", ... (+{len(shown) - 40} more)" if len(shown) > 40 else "")
+    tried = "; ".join(f"{name}: {why}" for name, why in reasons.items())
+    return UserError(
+        f"{source.path}: no adapter recognises these records. Keys seen in the first records (arrays included): "
+        f"[{listed}]. Adapters tried: {tried}. Pass --adapter NAME to force one (see {DOCS}), or rename the file "
+        "usage_*/feedback_*/workspaces_*/users_* if it holds canonical records"
+    )
+
+
 def detect(
     con: duckdb.DuckDBPyConnection,
     source: SourceInfo,
     forced_adapter: str | None,
-    record_type_of: dict[str, str | None],
+    adapters: dict[str, Adapter],
 ) -> tuple[str, str]:
     """(adapter name, record type) for the file behind `_src`; raises UserError when it cannot tell."""
-    keys = sample_keys(con, source)
-    adapter = forced_adapter or adapter_for_keys(keys) or ("canonical" if record_type_from_name(source.path) else None)
+    keys = sample_profile(con, source)
+    adapter = forced_adapter
     if adapter is None:
-        raise UserError(
-            f"{source.path}: cannot tell what this file holds (keys seen: {sorted(keys)[:12]}); "
-            "pass --adapter (see docs/ingest.md) or rename it usage_*/feedback_*/workspaces_*/users_*"
-        )
-    record_type = record_type_of.get(adapter)
+        adapter, reasons = adapter_for_profile(keys, adapters)
+        if adapter is None and not keys and record_type_from_name(source.path):
+            adapter = "canonical"
+        if adapter is None:
+            raise _no_match(source, keys, reasons)
+    record_type = adapters[adapter].record_type
     if record_type is None:
         record_type = canonical_record_type(keys) or record_type_from_name(source.path)
     if record_type is None:

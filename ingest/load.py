@@ -21,6 +21,7 @@ import duckdb
 
 from ingest import detect, manifest, raw_files, readers, validate
 from ingest.adapters import Adapter, registry
+from ingest.attribution import Attribution
 from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType
 from ingest.database import connect
 from ingest.dedupe import find_duplicates
@@ -40,8 +41,10 @@ def ingest_paths(
     adapter: str | None = None,
     progress: Progress = print,
     before_commit: BeforeCommit | None = None,
+    attribution: Attribution | None = None,
 ) -> IngestReport:
-    """Load landing files (or folders, recursively) into `db_path`; see the module docstring."""
+    """Load landing files (or folders, recursively) into `db_path`; see the module docstring. `attribution` gives
+    the workspace/user of records that carry none (attribution.py)."""
     adapters = registry()
     if adapter is not None and adapter not in adapters:
         raise UserError(f"unknown adapter {adapter!r}; choose one of {', '.join(adapters)}")
@@ -52,7 +55,7 @@ def ingest_paths(
         raw_files.remove_orphans(con, files_dir)
         raw_files.refresh_view(con, files_dir)  # the warehouse folder may have moved since the last ingest
         for path in landing_files(Path(p) for p in paths):
-            result = _ingest_file(con, path, adapter, files_dir, before_commit)
+            result = _ingest_file(con, path, adapter, files_dir, before_commit, attribution or Attribution())
             report.files.append(result)
             progress(describe(result))
     finally:
@@ -67,6 +70,7 @@ def _ingest_file(
     forced_adapter: str | None,
     files_dir: Path,
     before_commit: BeforeCommit | None,
+    attribution: Attribution,
 ) -> FileResult:
     result = FileResult(file=str(path))
     started = time.perf_counter()
@@ -87,7 +91,9 @@ def _ingest_file(
                 # No loaded file has this size, so none has this content: hash while reading and validating.
                 digest_of = pool.submit(manifest.digest, path).result
             started_at = datetime.now(UTC)
-            prepared = _prepare(con, path, forced_adapter, result, started_at, digest_of, files_dir, staged)
+            prepared = _prepare(
+                con, path, forced_adapter, result, started_at, digest_of, files_dir, staged, attribution
+            )
             digest = digest_of()
             if _skip_if_loaded(con, digest.content_hash, result):  # the file changed since its size was taken
                 return result
@@ -143,6 +149,7 @@ def _prepare(
     digest_of: Callable[[], manifest.Digest],
     files_dir: Path,
     staged: list[Path],
+    attribution: Attribution,
 ) -> _Prepared:
     """Read, detect, map and set up validation: temp objects only (`_mapped`, `_checked`, `_rejects`), so it
     runs outside the transaction and a failed fast read can simply be retried. Nothing is validated yet: the
@@ -152,13 +159,12 @@ def _prepare(
     copy, so the bytes registered are the bytes validated; the copy's path is appended to `staged`."""
     adapters = registry()
     source = readers.read_source(con, path, sample_only=True)
-    record_type_of = {name: a.record_type for name, a in adapters.items()}
-    adapter_name, record_type_name = detect.detect(con, source, forced_adapter, record_type_of)
+    adapter_name, record_type_name = detect.detect(con, source, forced_adapter, adapters)
     record_type = RECORD_TYPES[record_type_name]
     adapter = adapters[adapter_name]
     result.adapter, result.record_type, result.load_id = adapter_name, record_type_name, str(uuid.uuid4())
     if source.is_json and adapter.custom_sql is None:
-        key_sql = _prepare_fast_json(con, path, adapter, record_type, started_at, digest_of)
+        key_sql = _prepare_fast_json(con, path, adapter, record_type, started_at, digest_of, attribution)
         if key_sql is not None:
             return _Prepared(record_type, key_sql, fast_json=True)
     if source.is_json:
@@ -167,7 +173,7 @@ def _prepare(
     if may_register:
         staged.append(raw_files.stage(path, files_dir, result.load_id))
         source = readers.read_source(con, staged[-1])
-    select = adapter.select_sql(path, record_type, source.columns, source.is_json)
+    select = adapter.select_sql(path, record_type, source.columns, source.is_json, attribution)
     if source.is_json:
         # Parsing JSON text per line is the expensive part: do it once, not once per pass below.
         con.execute(f"create or replace temp table _mapped_rows as {select}").fetchall()
@@ -185,6 +191,7 @@ def _prepare_fast_json(
     record_type: RecordType,
     started_at: datetime,
     digest_of: Callable[[], manifest.Digest],
+    attribution: Attribution,
 ) -> str | None:
     """Validation set up over a JSONL file read by read_json (see readers.fast_json), returning the key SQL;
     None when it must be read line by line. The newline count (from hashing) saves a second read of
@@ -193,7 +200,7 @@ def _prepare_fast_json(
         source = readers.fast_json(con, path, adapter.structure)
     except duckdb.Error:
         return None
-    select = adapter.select_sql(path, record_type, source.columns, is_json=False)
+    select = adapter.select_sql(path, record_type, source.columns, False, attribution)
     con.execute(f"create or replace temp view _mapped as {select}").fetchall()
     key_sql = validate.check(con, record_type, started_at.isoformat())
     lines = readers.line_count(path, digest_of().newlines)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contract import LINEAGE_COLUMNS, RAW_SCHEMA, USAGE, RecordType
+from ingest.contract import ADDED_USAGE_COLUMNS, LINEAGE_COLUMNS, RAW_SCHEMA, USAGE, RecordType
 from ingest.errors import UserError
 from ingest.readers import SourceInfo, sql_string
 
@@ -53,6 +53,8 @@ def candidate(con: duckdb.DuckDBPyConnection, source: SourceInfo, adapter: str, 
     ).fetchall()[0]
     for name, want in zip(names, expected, strict=True):
         have = source.columns.get(name)
+        if have is None and name in ADDED_USAGE_COLUMNS:
+            continue  # a column added to the contract after the file was written: its default (see _branch)
         if have is None:
             return False
         if name == "metadata":
@@ -93,7 +95,7 @@ def refresh_view(con: duckdb.DuckDBPyConnection, files_dir: Path) -> None:
             f"{missing[0]} (and {len(missing) - 1} more): a registered usage file is missing; restore the "
             f"warehouse's raw_files folder beside the build database, or rebuild it from the landing files"
         )
-    branches = tuple(_branch(stored_path(files_dir, load_id), load_id, src, at) for load_id, src, at in loads)
+    branches = tuple(_branch(con, stored_path(files_dir, load_id), load_id, src, at) for load_id, src, at in loads)
     con.execute(USAGE.view_ddl(branches, replace=True)).fetchall()
 
 
@@ -107,8 +109,9 @@ def remove_orphans(con: duckdb.DuckDBPyConnection, files_dir: Path) -> None:
             stored.unlink(missing_ok=True)
 
 
-def _branch(path: Path, load_id: str, source_file: str, ingested_at: str) -> str:
-    casts = ", ".join(f'cast("{name}" as {sql_type}) as {name}' for name, sql_type in USAGE.columns.items())
+def _branch(con: duckdb.DuckDBPyConnection, path: Path, load_id: str, source_file: str, ingested_at: str) -> str:
+    present = {row[0] for row in con.execute("select name from parquet_schema(?)", [str(path)]).fetchall()}
+    casts = ", ".join(_cast(name, sql_type, present) for name, sql_type in USAGE.columns.items())
     lineage = {
         "load_id": _literal(load_id),
         "source_file": _literal(source_file),
@@ -120,6 +123,17 @@ def _branch(path: Path, load_id: str, source_file: str, ingested_at: str) -> str
         for name, sql_type in LINEAGE_COLUMNS.items()
     )
     return f"select {casts}, {typed} from read_parquet({sql_string(path)}, file_row_number = true)"
+
+
+def _cast(name: str, sql_type: str, present: set[str]) -> str:
+    """The file's column cast to its contract type; a column added to the contract later is its default when the
+    file lacks it or holds NULL in it, exactly as validation converts it (validate._changed_sql)."""
+    if name not in ADDED_USAGE_COLUMNS:
+        return f'cast("{name}" as {sql_type}) as {name}'
+    default = ADDED_USAGE_COLUMNS[name]
+    if name not in present:
+        return f"cast({default} as {sql_type}) as {name}"
+    return f'coalesce(cast("{name}" as {sql_type}), {default}) as {name}'
 
 
 def _literal(text: str) -> str:

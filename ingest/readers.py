@@ -1,8 +1,9 @@
 """Files → a DuckDB relation named `_src`, one row per physical record, with its 1-based line/row number.
 
-* JSONL (`.jsonl`, `.ndjson`, optionally `.gz`): one JSON document per line; `_src(_line, _raw)`. Blank lines
-are
-  not records. A `.json` file is one document (line 1), e.g. an OTLP export.
+* JSONL (`.jsonl`, `.ndjson`, optionally `.gz`): one JSON document per line; `_src(_line, _item, _raw)`. Blank
+  lines are not records. A `.json` file is one document (line 1), e.g. an OTLP export. A document that is a JSON
+  array, or a page of records (`{"data": [...], ...}`), holds one record per element (`_item`, 0-based; see
+  RECORDS_VIEW).
 * CSV (optionally `.gz`): header row, every column read as text; `_src(_line, _raw, <columns>)`; `_line` is
 the
   physical line (header = line 1). Rows DuckDB cannot parse land in `_rejects`.
@@ -28,6 +29,37 @@ from ingest.errors import UserError
 SUPPORTED_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".parquet", ".jsonl.gz", ".ndjson.gz", ".csv.gz")
 
 SAMPLE_BYTES = 1 << 20  # detection reads this much of a JSON file
+
+# Keys of a JSON object that is a page of records (`{"data": [...], "meta": {...}}`, as API list endpoints return
+# them, e.g. Langfuse or LiteLLM /spend/logs/ui) rather than a record.
+PAGE_KEYS = ("data", "meta", "total", "page", "page_size", "total_pages", "limit", "cursor", "has_more", "next")
+
+# Records of a JSON source: each line is one record, except a line holding a JSON array (each element is a record,
+# `_item` its 0-based position) or a page of records (each element of its `data` array). Every other line,
+# invalid JSON included, is one record with `_item` NULL, so validation still gives it a verdict. Only lines that
+# start with `[` or mention "data" are parsed here.
+RECORDS_VIEW = f"""
+create or replace temp view _src as
+with classified as (
+    select _line, _raw,
+        case
+            when starts_with(ltrim(_raw), '[') and json_valid(_raw) then 'array'
+            when starts_with(ltrim(_raw), '{{') and contains(_raw, '"data"') and json_valid(_raw)
+                and json_type(_raw, '$.data') = 'ARRAY'
+                and list_bool_and(list_transform(json_keys(_raw), lambda k: k in {list(PAGE_KEYS)}))
+                then 'page'
+        end as _kind
+    from _src_lines
+),
+listed as (
+    select _line,
+        case _kind when 'array' then json_extract(_raw, '$[*]') else json_extract(_raw, '$.data[*]') end as items
+    from classified where _kind is not null
+)
+select _line, null::bigint as _item, _raw from classified where _kind is null
+union all
+select _line, (generate_subscripts(items, 1) - 1)::bigint as _item, unnest(items)::varchar as _raw from listed
+"""
 
 REJECTS_DDL = (
     "create or replace temp table _rejects (_line BIGINT, _raw VARCHAR, reason_code VARCHAR, reason_message VARCHAR)"
@@ -106,10 +138,15 @@ def fast_json(con: duckdb.DuckDBPyConnection, path: Path, structure: dict[str, o
     """Expose a JSONL file through DuckDB's parallel `read_json`, with the adapter's structure as explicit
     column types (values stay text, so validation behaves exactly as on the line-by-line path).
 
-    The caller must fall back to `read_source` (line by line) when reading `_src` fails (a malformed line,
+    Expects `_src` to be the file's sample (read_source with sample_only), and refuses (duckdb.Error) a file whose
+    sample holds JSON arrays or pages of records. The caller must fall back to `read_source` (line by line) when
+    this or reading `_src` fails (a malformed line,
     invalid UTF-8, a value of an unexpected JSON kind) or yields fewer rows than the file has lines
     (`line_count`; read_json skips blank lines, which would shift line numbers). read_json keeps file order, so
     line = row number."""
+    # read_json would take a page of records (`{"data": [...]}`) for one record: such a file is read line by line.
+    if con.execute("select exists (select 1 from _src where _item is not null)").fetchall()[0][0]:
+        raise duckdb.InvalidInputException(f"{path}: holds JSON arrays or pages of records")
     columns = "{" + ", ".join(f"'{key}': '{duckdb_type(spec)}'" for key, spec in structure.items()) + "}"
     reader = (
         f"read_json({sql_string(path)}, format = 'newline_delimited', columns = {columns}, "
@@ -240,10 +277,10 @@ def _read_lines(
         "from _lines where _bad_utf8"
     ).fetchall()
     con.execute(
-        "create or replace temp view _src as select _line, rtrim(_text, chr(10) || chr(13)) as _raw from "
-        "_lines "
-        "where not _bad_utf8 and trim(_text, ' ' || chr(9) || chr(10) || chr(13)) <> ''"
+        "create or replace temp view _src_lines as select _line, rtrim(_text, chr(10) || chr(13)) as _raw from "
+        "_lines where not _bad_utf8 and trim(_text, ' ' || chr(9) || chr(10) || chr(13)) <> ''"
     ).fetchall()
+    con.execute(RECORDS_VIEW).fetchall()
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:

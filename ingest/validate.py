@@ -12,27 +12,28 @@ Duplicates are not a validation matter (see load.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 
-from ingest.contract import RecordType
+from ingest.contract import ADDED_USAGE_COLUMNS, RecordType
 
-# Reason codes, in the order they are checked. docs/ingest.md explains each.
-REASON_CODES: dict[str, str] = {
-    "unparseable": "the line/row is not a JSON object or not a readable CSV row",
-    "invalid_utf8": "the line/row is not valid UTF-8",
-    "field_too_large": "a field is larger than the limit (64 KiB; metadata 256 KiB)",
-    "missing_field": "a required field is absent, null or empty",
-    "wrong_type": "a value cannot be converted to the field's type (e.g. tokens 'lots' or 1.5)",
-    "bad_timestamp": "a timestamp cannot be parsed",
-    "absurd_timestamp": "a timestamp before 2015-01-01 or more than 1 day after load time",
-    "negative_tokens": "a token count is below 0",
-    "cache_exceeds_input": "cache read + cache write tokens exceed input tokens",
-    "reasoning_exceeds_output": "reasoning tokens exceed output tokens",
-    "invalid_value": "a value outside its domain (rating not 1-5, unknown kind/status/source, negative "
-    "latency/cost/budget, unknown IANA timezone)",
-}
+# Reason codes, in the order they are checked (the first rule that fails names the reason). What each means is
+# written once, in the table of docs/ingest.md ("Validation and quarantine"); a test keeps the two equal.
+REASON_CODES: tuple[str, ...] = (
+    "unparseable",
+    "invalid_utf8",
+    "field_too_large",
+    "no_token_counts",
+    "missing_field",
+    "missing_attribution",
+    "wrong_type",
+    "bad_timestamp",
+    "absurd_timestamp",
+    "negative_tokens",
+    "cache_exceeds_input",
+    "cache_1h_exceeds_cache_write",
+    "reasoning_exceeds_output",
+    "invalid_value",
+)
 
 MAX_FIELD_BYTES = 65_536
 MAX_METADATA_BYTES = 262_144
@@ -43,8 +44,16 @@ TOKEN_COLUMNS = (
     "output_tokens",
     "cache_read_input_tokens",
     "cache_creation_input_tokens",
+    "cache_creation_1h_input_tokens",
     "reasoning_output_tokens",
 )
+# The totals: a record with neither was reported without usage (see `_count_rules`).
+COUNT_COLUMNS = ("input_tokens", "output_tokens")
+# Optional text columns an adapter may add to `_mapped` (adapters/__init__.py): what it looked for when a record has
+# no token counts, and which flags supply the workspace/user ids a foreign shape does not carry.
+USAGE_HINT = "_usage_hint"
+ATTRIBUTION_HINT = "_attribution_hint"
+ATTRIBUTION_FIELDS = ("workspace_id", "user_id")
 _TEXT_TYPES = ("VARCHAR", "JSON")
 
 
@@ -144,59 +153,67 @@ def _defaults(record_type: RecordType) -> dict[str, str]:
     return {}
 
 
-Rule = tuple[str, tuple[str, str]]  # (reason code, (SQL condition, SQL message))
-
-
-@dataclass(frozen=True)
-class _Conversions:
-    """Per contract column: the SQL converting it (defaults applied), and the wrong-type / too-large tests."""
-
-    typed: dict[str, str]
-    wrong: dict[str, str]
-    too_large: dict[str, str]
-
-
-def _conversions(record_type: RecordType, source_types: dict[str, str]) -> _Conversions:
-    conversions = _Conversions({}, {}, {})
+def _typed_columns(record_type: RecordType, source_types: dict[str, str]) -> tuple[dict[str, str], dict, dict]:
+    """(converted SQL per column with defaults applied, wrong_type conditions, field_too_large conditions)."""
+    typed_exprs: dict[str, str] = {}
+    wrong: dict[str, str] = {}
+    too_large: dict[str, str] = {}
     defaults = _defaults(record_type)
+    has_counts = _has_counts_sql(source_types)
     for name, target in record_type.columns.items():
         source_type = source_types.get(name, "NULL")
         expr, wrong_condition = _typed(name, target, source_type)
-        conversions.typed[name] = f"coalesce({expr}, {defaults[name]})" if name in defaults else expr
+        if name in defaults:
+            expr = f"coalesce({expr}, {defaults[name]})"
+        if record_type.name == "usage" and name in COUNT_COLUMNS:
+            # No count at all stays NULL (kept only for failed calls, see _count_rules): never a silent 0/0.
+            expr = f"case when {has_counts} then {expr} end"
+        typed_exprs[name] = expr
         if wrong_condition:
-            conversions.wrong[name] = wrong_condition
+            wrong[name] = wrong_condition
         if _is_text(source_type):
             limit = MAX_METADATA_BYTES if name == "metadata" else MAX_FIELD_BYTES
-            conversions.too_large[name] = f'strlen("{name}"::varchar) > {limit}'
-    return conversions
+            too_large[name] = f'strlen("{name}"::varchar) > {limit}'
+    return typed_exprs, wrong, too_large
 
 
-def _rules(record_type: RecordType, conversions: _Conversions, load_started_at: str) -> list[Rule]:
-    """Every rule of the record type, in the order of REASON_CODES (the first that holds names the reason)."""
+def _has_counts_sql(source_types: dict[str, str]) -> str:
+    present = [f'"{name}" is not null' for name in COUNT_COLUMNS if source_types.get(name, "NULL") != "NULL"]
+    return "(" + " or ".join(present) + ")" if present else "false"
+
+
+def _missing_rules(record_type: RecordType, source_types: dict[str, str]) -> list[tuple[str, tuple[str, str]]]:
+    """missing_field, then (for adapters of foreign shapes) missing_attribution with the flags that fix it."""
+
     # Missing = absent in the input (a present but unconvertible value is wrong_type / bad_timestamp instead).
-    missing = {name: f'("{name}" is null or "{name}"::varchar = \'\')' for name in record_type.required}
-    timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
-    bad_ts = {name: f'("{name}" is not null and t__{name} is null)' for name in timestamps}
-    absurd_ts = {
-        name: (
-            f"(t__{name} < timestamptz '{EARLIEST}' or t__{name} > timestamptz '{load_started_at}' + interval 1 day)"
-        )
-        for name in timestamps
-    }
-    rules: list[Rule] = [
-        ("field_too_large", _any(conversions.too_large, f"field larger than {MAX_FIELD_BYTES} bytes:")),
-        ("missing_field", _any(missing, "missing required field:")),
-        ("wrong_type", _any(conversions.wrong, "value of the wrong type in:")),
-        ("bad_timestamp", _any(bad_ts, "unparseable timestamp (use RFC 3339 with offset) in:")),
-        ("absurd_timestamp", _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:")),
-    ]
-    if record_type.name == "usage":
-        rules += _token_rules()
-    rules.append(("invalid_value", _any(_domain_rules(record_type), "value outside its allowed domain in:")))
+    def absent(name: str) -> str:
+        return f'("{name}" is null or "{name}"::varchar = \'\')'
+
+    foreign = ATTRIBUTION_HINT in source_types
+    ids = ATTRIBUTION_FIELDS if foreign else ()
+    missing = {name: absent(name) for name in record_type.required if name not in ids}
+    rules = [("missing_field", _any(missing, "missing required field:"))]
+    attribution = {name: absent(name) for name in record_type.required if name in ids}
+    if attribution:
+        condition, fields = _any(attribution, "no")
+        message = f"{fields} || ' for this record: ' || {ATTRIBUTION_HINT}"
+        rules.append(("missing_attribution", (condition, message)))
     return rules
 
 
-def _token_rules() -> list[Rule]:
+def _count_rules(source_types: dict[str, str]) -> list[tuple[str, tuple[str, str]]]:
+    """A successful call without any token count is quarantined: it would otherwise be priced as $0. A failed call
+    without one is kept, with NULL counts (a provider reports no usage for a call that failed), so the cost engine
+    marks it unpriced ('missing_token_counts') and the error still counts in error rates."""
+    hint = USAGE_HINT if USAGE_HINT in source_types else "'the record has no input_tokens or output_tokens'"
+    condition = f"(not {_has_counts_sql(source_types)} and t__status is distinct from 'error')"
+    message = (
+        f"'no token counts found: ' || {hint} || '; is it the right --adapter? (docs/ingest.md#accepted-input-shapes)'"
+    )
+    return [("no_token_counts", (condition, message))]
+
+
+def _token_rules() -> list[tuple[str, tuple[str, str]]]:
     cache = "(t__cache_read_input_tokens + t__cache_creation_input_tokens)"
     return [
         ("negative_tokens", _any({name: f"t__{name} < 0" for name in TOKEN_COLUMNS}, "negative token count in:")),
@@ -206,6 +223,14 @@ def _token_rules() -> list[Rule]:
                 f"({cache} > t__input_tokens)",
                 f"'cache_read_input_tokens + cache_creation_input_tokens (' || {cache}::varchar "
                 "|| ') > input_tokens (' || t__input_tokens::varchar || ')'",
+            ),
+        ),
+        (
+            "cache_1h_exceeds_cache_write",
+            (
+                "(t__cache_creation_1h_input_tokens > t__cache_creation_input_tokens)",
+                "'cache_creation_1h_input_tokens (' || t__cache_creation_1h_input_tokens::varchar "
+                "|| ') > cache_creation_input_tokens (' || t__cache_creation_input_tokens::varchar || ')'",
             ),
         ),
         (
@@ -219,6 +244,45 @@ def _token_rules() -> list[Rule]:
     ]
 
 
+def _rules(
+    record_type: RecordType, source_types: dict[str, str], wrong: dict, too_large: dict, load_started_at: str
+) -> list[tuple[str, tuple[str, str]]]:
+    """(reason code, (condition, message SQL)) in the order they are checked (REASON_CODES)."""
+    timestamps = [name for name, target in record_type.columns.items() if target == "TIMESTAMPTZ"]
+    bad_ts = {name: f'("{name}" is not null and t__{name} is null)' for name in timestamps}
+    absurd_ts = {
+        name: (
+            f"(t__{name} < timestamptz '{EARLIEST}' or t__{name} > timestamptz '{load_started_at}' + interval 1 day)"
+        )
+        for name in timestamps
+    }
+    usage = record_type.name == "usage"
+    return [
+        ("field_too_large", _any(too_large, f"field larger than {MAX_FIELD_BYTES} bytes:")),
+        # Before missing fields: a record of another shape (wrong --adapter) usually lacks them too, and the
+        # missing counts say what is really wrong.
+        *(_count_rules(source_types) if usage else []),
+        *_missing_rules(record_type, source_types),
+        ("wrong_type", _any(wrong, "value of the wrong type in:")),
+        ("bad_timestamp", _any(bad_ts, "unparseable timestamp (use RFC 3339 with offset) in:")),
+        ("absurd_timestamp", _any(absurd_ts, f"timestamp before {EARLIEST} or more than 1 day in the future in:")),
+        *(_token_rules() if usage else []),
+        ("invalid_value", _any(_domain_rules(record_type), "value outside its allowed domain in:")),
+    ]
+
+
+def _changed_sql(record_type: RecordType) -> str:
+    """True when a converted value differs from a plain cast of the raw value (see `check`); a column added to the
+    contract later compares with its default, as its registered file does (raw_files.py)."""
+    same = []
+    for name, target in record_type.columns.items():
+        plain = f'try_cast("{name}" as {target})'
+        if record_type.name == "usage" and name in ADDED_USAGE_COLUMNS:
+            plain = f"coalesce({plain}, {ADDED_USAGE_COLUMNS[name]})"
+        same.append(f"t__{name} is not distinct from {plain}")
+    return f", not ({' and '.join(same)}) as _changed"
+
+
 def check(
     con: duckdb.DuckDBPyConnection,
     record_type: RecordType,
@@ -228,26 +292,21 @@ def check(
     """Create `_checked` from `_mapped` (see module docstring). `load_started_at` is an ISO timestamp literal.
     Returns SQL over `_mapped` converting the record key exactly as `_checked` does (so a check on the raw key
     column holds for the converted one, without computing the other columns or any rule).
-    With `compare_plain_cast`, `_checked._changed` is true on records where a converted value differs from a
-    plain cast of the raw value to its contract type (trimmed, emptied, defaulted), so the same scan tells
-    whether the file's own values, cast, are exactly what would be loaded (raw_files.py)."""
+    With `compare_plain_cast`,
+    `_checked._changed` is true on records where a converted value differs from a plain cast of the raw value
+    to its contract type (trimmed, emptied, defaulted), so the same scan tells whether the file's own values,
+    cast, are exactly what would be loaded (raw_files.py)."""
     source_types = {row[0]: row[1] for row in con.execute("describe _mapped").fetchall()}
-    conversions = _conversions(record_type, source_types)
-    rules = _rules(record_type, conversions, load_started_at)
+    typed_exprs, wrong, too_large = _typed_columns(record_type, source_types)
+    rules = _rules(record_type, source_types, wrong, too_large, load_started_at)
     code_case = " ".join(f"when {condition} then '{code}'" for code, (condition, _) in rules)
-    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch on
-    # the rows that matched it, so valid rows pay nothing for them.
+    # Messages and raw text are only computed for rejected rows: CASE on the code evaluates each THEN branch
+    # on the rows that matched it, so valid rows pay nothing for them.
     message_case = " ".join(f"when '{code}' then {message}" for code, (_, message) in rules)
-    typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in conversions.typed.items())
+    typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in typed_exprs.items())
     contract_select = ", ".join(f"t__{name} as {name}" for name in record_type.columns)
     raw_fields = [name for name in record_type.columns if name in source_types]
-    changed = ""
-    if compare_plain_cast:
-        same = " and ".join(
-            f't__{name} is not distinct from try_cast("{name}" as {target})'
-            for name, target in record_type.columns.items()
-        )
-        changed = f", not ({same}) as _changed"
+    changed = _changed_sql(record_type) if compare_plain_cast else ""
     con.execute(
         f"""
         create or replace temp view _checked as

@@ -1,50 +1,102 @@
-"""Anthropic Messages API: envelope + the response under `response`. Anthropic's `usage.input_tokens` EXCLUDES
-cache reads and cache writes, so the inclusive contract total is input = input_tokens +
-cache_read_input_tokens + cache_creation_input_tokens (100 + 900 + 50 → 1050). Output = usage.output_tokens.
-Defaults: provider `anthropic`, model = response.model, message_id = response.id, finish_reason =
-response.stop_reason.
+"""Anthropic Messages API (and Claude on Bedrock InvokeModel or Vertex, which return the same body): envelope +
+the Message under `response`.
+
+Anthropic's `usage.input_tokens` EXCLUDES cache reads and cache writes, so the inclusive input = input_tokens +
+cache_read_input_tokens + cache_creation_input_tokens (100 + 900 + 50 -> 1050); output = output_tokens (thinking
+included: output_tokens_details.thinking_tokens is its reasoning part). Cache writes = cache_creation_input_tokens
+(else the sum of its `cache_creation` split), of which cache_creation.ephemeral_1h_input_tokens were written with
+the 1-hour TTL (-> cache_creation_1h_input_tokens). With `usage.iterations` (compaction, server-side tool loops,
+advisor/fallback hops) the top level reports only the final message iteration and the call is billed for the sum
+over all iterations, so every count is that sum. A record marked as OpenAI Responses usage (`object: "response"`,
+a `response.*` event, `input_tokens_details`) is not read (its input_tokens is inclusive): no_token_counts.
+Provider: the envelope; `msg_bdrk_` ids -> bedrock, `msg_vrtx_` ids -> google (Vertex AI); the envelope's
+`base_url`; `anthropic`. finish_reason = stop_reason.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from ingest.adapters import (
+    ENVELOPE_ATTRIBUTES,
+    Adapter,
+    MappingContext,
+    Signature,
+    envelope_ids,
+    envelope_mapping,
+    envelope_structure,
+    list_sum_tokens,
+    providers,
+    sum_present,
+    sum_tokens,
+)
 
-from ingest.adapters import Adapter, envelope_mapping, flat_structure, sum_tokens
-from ingest.contract import USAGE, RecordType
+CACHE_CREATION = {"ephemeral_5m_input_tokens": "VARCHAR", "ephemeral_1h_input_tokens": "VARCHAR"}
+COUNTS = {
+    "input_tokens": "VARCHAR",
+    "output_tokens": "VARCHAR",
+    "cache_read_input_tokens": "VARCHAR",
+    "cache_creation_input_tokens": "VARCHAR",
+    "cache_creation": CACHE_CREATION,
+}
 
-STRUCTURE: dict[str, object] = {
-    **flat_structure(USAGE),
-    "response": {
+STRUCTURE = envelope_structure(
+    {
         "id": "VARCHAR",
+        "type": "VARCHAR",
+        "object": "VARCHAR",
         "model": "VARCHAR",
         "stop_reason": "VARCHAR",
         "usage": {
-            "input_tokens": "VARCHAR",
-            "output_tokens": "VARCHAR",
-            "cache_read_input_tokens": "VARCHAR",
-            "cache_creation_input_tokens": "VARCHAR",
+            **COUNTS,
+            "output_tokens_details": {"thinking_tokens": "VARCHAR"},
+            "input_tokens_details": "JSON",
+            "iterations": [{"type": "VARCHAR", **COUNTS}],
         },
-    },
-}
+    }
+)
+
+_U = "d.response.usage"
+_IT = f"{_U}.iterations"
 
 
-def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
-    usage = "d.response.usage"
+def _derived(context: MappingContext) -> dict[str, str]:
+    openai_marked = (
+        "(d.response.object is not distinct from 'response' or coalesce(starts_with(d.response.type, 'response.'), "
+        f"false) or {_U}.input_tokens_details is not null)"
+    )
+    created = f"{_U}.cache_creation"
+    split = sum_present(f"{created}.ephemeral_5m_input_tokens", f"{created}.ephemeral_1h_input_tokens")
+    writes = f"coalesce({_U}.cache_creation_input_tokens, {split})"
     return {
-        **envelope_mapping(record_type),
+        "a_read": f"not {openai_marked}",
+        "a_writes": writes,
+        "a_iter_input": list_sum_tokens(_IT, "input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"),
+        "a_iter_output": list_sum_tokens(_IT, "output_tokens"),
+        "a_iter_reads": list_sum_tokens(_IT, "cache_read_input_tokens"),
+        "a_iter_writes": list_sum_tokens(_IT, "cache_creation_input_tokens"),
+        "a_iter_1h": list_sum_tokens(_IT, "cache_creation.ephemeral_1h_input_tokens"),
+    }
+
+
+def _mapping(context: MappingContext) -> dict[str, str]:
+    top_input = sum_tokens(f"{_U}.input_tokens", f"{_U}.cache_read_input_tokens", "a_writes")
+    provider = (
+        "coalesce(nullif(d.provider, ''), case when starts_with(d.response.id, 'msg_bdrk_') then 'bedrock' "
+        "when starts_with(d.response.id, 'msg_vrtx_') then 'google' end, "
+        f"{providers.host_sql('d.base_url')}, 'anthropic')"
+    )
+    return {
+        **envelope_mapping(context.record_type),
+        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
         "event_id": "coalesce(d.event_id, d.response.id)",
         "message_id": "coalesce(d.message_id, d.response.id)",
-        "provider": "coalesce(d.provider, 'anthropic')",
+        "provider": provider,
         "model": "coalesce(d.model, d.response.model)",
-        "input_tokens": sum_tokens(
-            f"{usage}.input_tokens",
-            f"{usage}.cache_read_input_tokens",
-            f"{usage}.cache_creation_input_tokens",
-        ),
-        "output_tokens": f"{usage}.output_tokens",
-        "cache_read_input_tokens": f"coalesce({usage}.cache_read_input_tokens, '0')",
-        "cache_creation_input_tokens": f"coalesce({usage}.cache_creation_input_tokens, '0')",
-        "reasoning_output_tokens": "'0'",
+        "input_tokens": f"case when a_read then coalesce(a_iter_input, {top_input}) end",
+        "output_tokens": f"case when a_read then coalesce(a_iter_output, {_U}.output_tokens) end",
+        "cache_read_input_tokens": f"coalesce(a_iter_reads, {_U}.cache_read_input_tokens, '0')",
+        "cache_creation_input_tokens": "coalesce(a_iter_writes, a_writes, '0')",
+        "cache_creation_1h_input_tokens": f"coalesce(a_iter_1h, {_U}.cache_creation.ephemeral_1h_input_tokens, '0')",
+        "reasoning_output_tokens": f"coalesce({_U}.output_tokens_details.thinking_tokens, '0')",
         "finish_reason": "coalesce(d.finish_reason, d.response.stop_reason)",
     }
 
@@ -53,6 +105,19 @@ ADAPTER = Adapter(
     name="anthropic",
     record_type="usage",
     description="envelope + Anthropic Messages `response` (usage.input_tokens excludes cache reads/writes)",
+    signature=Signature(
+        all_of=("response.usage.input_tokens",),
+        any_of=(
+            "response.type=message",
+            "response.stop_reason",
+            "response.usage.cache_read_input_tokens",
+            "response.usage.cache_creation_input_tokens",
+            "response.usage.cache_creation",
+            "response.usage.iterations",
+        ),
+    ),
     structure=STRUCTURE,
+    derived=_derived,
     mapping=_mapping,
+    usage_hint="anthropic reads response.usage.input_tokens / output_tokens of a Messages response",
 )

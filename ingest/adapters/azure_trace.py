@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.adapters import Adapter
-from ingest.contract import RecordType
+from ingest.adapters import Adapter, MappingContext, Signature
 
 STRUCTURE: dict[str, object] = {
     "TIMESTAMP": "VARCHAR",
@@ -27,8 +26,8 @@ def workspace_and_model(path: Path) -> tuple[str, str]:
     return ("azure-code", "gpt-4o") if "code" in path.name.lower() else ("azure-conv", "gpt-4o-mini")
 
 
-def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
-    workspace, model = workspace_and_model(path)
+def _mapping(context: MappingContext) -> dict[str, str]:
+    workspace, model = workspace_and_model(context.path)
     event_id = f"'{workspace}-' || _line::varchar"
     return {
         "event_id": event_id,
@@ -43,6 +42,7 @@ def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
         "output_tokens": "d.GeneratedTokens",
         "cache_read_input_tokens": "'0'",
         "cache_creation_input_tokens": "'0'",
+        "cache_creation_1h_input_tokens": "'0'",
         "reasoning_output_tokens": "'0'",
         "status": "'success'",
     }
@@ -52,6 +52,9 @@ ADAPTER = Adapter(
     name="azure_trace",
     record_type="usage",
     description="Azure LLM inference trace 2023 CSV (TIMESTAMP, ContextTokens, GeneratedTokens)",
+    signature=Signature(all_of=("TIMESTAMP", "ContextTokens", "GeneratedTokens")),
     structure=STRUCTURE,
     mapping=_mapping,
+    usage_hint="azure_trace reads ContextTokens / GeneratedTokens",
+    foreign=False,
 )

@@ -1,54 +1,80 @@
-"""Google Gemini generateContent: envelope + the response under `response` with `usageMetadata`.
-promptTokenCount already includes cachedContentTokenCount; thoughtsTokenCount is SEPARATE from
-candidatesTokenCount, so output = candidatesTokenCount + thoughtsTokenCount and reasoning =
-thoughtsTokenCount. Defaults: provider `google`, model = response.modelVersion, message_id =
-response.responseId, finish_reason = response.candidates[0].finishReason.
+"""Google Gemini generateContent (Gemini API and Vertex AI): envelope + the response under `response`, as the
+REST API returns it (camelCase `usageMetadata`) or as the google-genai SDK dumps it (`response.model_dump()`:
+snake_case `usage_metadata`); both casings are read, field by field.
+
+promptTokenCount already includes cachedContentTokenCount; toolUsePromptTokenCount (the results of built-in
+tools such as search or code execution fed back to the model) is prompt input counted OUTSIDE promptTokenCount,
+and thoughtsTokenCount is output counted OUTSIDE candidatesTokenCount (totalTokenCount = prompt + tool-use prompt +
+candidates + thoughts). So input = promptTokenCount + toolUsePromptTokenCount, output = candidatesTokenCount +
+thoughtsTokenCount, cache read = cachedContentTokenCount, reasoning = thoughtsTokenCount. Provider: the envelope,
+else `google`; model = modelVersion; message_id = responseId; finish_reason = lower-cased candidates[0].finishReason.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from ingest.adapters import (
+    ENVELOPE_ATTRIBUTES,
+    Adapter,
+    MappingContext,
+    Signature,
+    envelope_ids,
+    envelope_mapping,
+    envelope_structure,
+    sum_present,
+)
 
-from ingest.adapters import Adapter, envelope_mapping, flat_structure, sum_tokens
-from ingest.contract import USAGE, RecordType
-
-STRUCTURE: dict[str, object] = {
-    **flat_structure(USAGE),
-    "response": {
-        "responseId": "VARCHAR",
-        "modelVersion": "VARCHAR",
-        "candidates": [{"finishReason": "VARCHAR"}],
-        "usageMetadata": {
-            "promptTokenCount": "VARCHAR",
-            "candidatesTokenCount": "VARCHAR",
-            "cachedContentTokenCount": "VARCHAR",
-            "thoughtsTokenCount": "VARCHAR",
-        },
-    },
+# REST field name -> google-genai SDK field name
+FIELDS = {
+    "promptTokenCount": "prompt_token_count",
+    "candidatesTokenCount": "candidates_token_count",
+    "cachedContentTokenCount": "cached_content_token_count",
+    "thoughtsTokenCount": "thoughts_token_count",
+    "toolUsePromptTokenCount": "tool_use_prompt_token_count",
 }
 
+STRUCTURE = envelope_structure(
+    {
+        "responseId": "VARCHAR",
+        "response_id": "VARCHAR",
+        "modelVersion": "VARCHAR",
+        "model_version": "VARCHAR",
+        "candidates": [{"finishReason": "VARCHAR", "finish_reason": "VARCHAR"}],
+        "usageMetadata": {name: "VARCHAR" for name in FIELDS},
+        "usage_metadata": {name: "VARCHAR" for name in FIELDS.values()},
+    }
+)
 
-def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
-    usage = "d.response.usageMetadata"
+
+def _count(name: str) -> str:
+    return f"coalesce(d.response.usageMetadata.{name}, d.response.usage_metadata.{FIELDS[name]})"
+
+
+def _mapping(context: MappingContext) -> dict[str, str]:
+    response_id = "coalesce(d.response.responseId, d.response.response_id)"
+    finish = "coalesce(d.response.candidates[1].finishReason, d.response.candidates[1].finish_reason)"
     return {
-        **envelope_mapping(record_type),
-        "event_id": "coalesce(d.event_id, d.response.responseId)",
-        "message_id": "coalesce(d.message_id, d.response.responseId)",
-        "provider": "coalesce(d.provider, 'google')",
-        "model": "coalesce(d.model, d.response.modelVersion)",
-        "input_tokens": f"{usage}.promptTokenCount",
-        "output_tokens": sum_tokens(f"coalesce({usage}.candidatesTokenCount, '0')", f"{usage}.thoughtsTokenCount"),
-        "cache_read_input_tokens": f"coalesce({usage}.cachedContentTokenCount, '0')",
+        **envelope_mapping(context.record_type),
+        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
+        "event_id": f"coalesce(d.event_id, {response_id})",
+        "message_id": f"coalesce(d.message_id, {response_id})",
+        "provider": "coalesce(nullif(d.provider, ''), 'google')",
+        "model": "coalesce(d.model, d.response.modelVersion, d.response.model_version)",
+        "input_tokens": sum_present(_count("promptTokenCount"), _count("toolUsePromptTokenCount")),
+        "output_tokens": sum_present(_count("candidatesTokenCount"), _count("thoughtsTokenCount")),
+        "cache_read_input_tokens": f"coalesce({_count('cachedContentTokenCount')}, '0')",
         "cache_creation_input_tokens": "'0'",
-        "reasoning_output_tokens": f"coalesce({usage}.thoughtsTokenCount, '0')",
-        "finish_reason": "coalesce(d.finish_reason, lower(d.response.candidates[1].finishReason))",
+        "cache_creation_1h_input_tokens": "'0'",
+        "reasoning_output_tokens": f"coalesce({_count('thoughtsTokenCount')}, '0')",
+        "finish_reason": f"coalesce(d.finish_reason, lower({finish}))",
     }
 
 
 ADAPTER = Adapter(
     name="gemini",
     record_type="usage",
-    description="envelope + Gemini `response.usageMetadata` (thoughtsTokenCount separate from candidates)",
+    description="envelope + Gemini `response.usageMetadata` (REST) or `usage_metadata` (google-genai SDK dump)",
+    signature=Signature(any_of=("response.usageMetadata", "response.usage_metadata")),
     structure=STRUCTURE,
     mapping=_mapping,
+    usage_hint="gemini reads response.usageMetadata (or usage_metadata) token counts",
 )

@@ -1,30 +1,36 @@
-"""LiteLLM proxy spend-log rows (`LiteLLM_SpendLogs`, as JSONL, CSV or Parquet export).
+"""LiteLLM proxy spend logs (`LiteLLM_SpendLogs` rows): JSONL, CSV or Parquet exports, and the JSON array the proxy's
+`/spend/logs` endpoint returns. `metadata` (and `request_tags`) may be a JSON object or, as LiteLLM's own
+SpendLogsPayload has it, a JSON string holding one: both are read.
 
-request_id → event_id and message_id; startTime (naive = UTC) → occurred_at; endTime − startTime → latency_ms;
-completionStartTime − startTime → time_to_first_token_ms; team_id → workspace_id; end_user, else user →
-user_id; session_id → conversation_id; custom_llm_provider → provider; model → model; call_type → operation
-(completion/acompletion → chat, embedding/aembedding → embeddings); prompt_tokens / completion_tokens (LiteLLM
-normalises to OpenAI's inclusive convention) → input/output; metadata.usage_object.prompt_tokens_details
-.cached_tokens → cache read, metadata.usage_object.cache_creation_input_tokens → cache write,
-metadata.usage_object.completion_tokens_details.reasoning_tokens → reasoning; spend → provider_cost_usd;
-status failure → error; request_tags → tags; metadata → metadata.
+request_id -> event_id and message_id; startTime (naive = UTC) -> occurred_at; endTime - startTime -> latency_ms and
+completionStartTime - startTime -> time_to_first_token_ms, in microseconds (the rows carry them); attribution
+(native: team_id, else metadata.user_api_key_team_id -> workspace_id; end_user, else user, else
+metadata.user_api_key_user_id, after the defaults the hashed api_key -> user_id); session_id -> conversation_id;
+custom_llm_provider as this product's provider names (providers.NAMES), else from api_base; model -> model;
+call_type -> operation (completion -> chat, text_completion -> completion, embedding -> embeddings,
+image_generation, transcription -> audio_transcription, speech -> audio_speech, responses / anthropic_messages ->
+chat, each also `a`-prefixed); prompt_tokens / completion_tokens (LiteLLM normalises every provider to OpenAI's
+inclusive convention) -> input / output; metadata.usage_object: prompt_tokens_details.cached_tokens (else
+cache_read_input_tokens) -> cache read, cache_creation_input_tokens -> cache write,
+completion_tokens_details.reasoning_tokens -> reasoning; spend -> provider_cost_usd; status failure -> error
+(error_information.error_class); request_tags -> tags.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ingest.adapters import Adapter
-from ingest.contract import RecordType
+from ingest.adapters import Adapter, MappingContext, Signature, attribute_lookup, providers
 
 STRUCTURE: dict[str, object] = {
     "request_id": "VARCHAR",
+    "api_key": "VARCHAR",
     "call_type": "VARCHAR",
     "startTime": "VARCHAR",
     "endTime": "VARCHAR",
     "completionStartTime": "VARCHAR",
     "model": "VARCHAR",
+    "model_group": "VARCHAR",
     "custom_llm_provider": "VARCHAR",
+    "api_base": "VARCHAR",
     "prompt_tokens": "VARCHAR",
     "completion_tokens": "VARCHAR",
     "spend": "VARCHAR",
@@ -37,44 +43,106 @@ STRUCTURE: dict[str, object] = {
     "metadata": "JSON",
 }
 
+OPERATIONS = {
+    "completion": "chat",
+    "text_completion": "completion",
+    "embedding": "embeddings",
+    "image_generation": "image_generation",
+    "transcription": "audio_transcription",
+    "speech": "audio_speech",
+    "responses": "chat",
+    "anthropic_messages": "chat",
+}
+
+
+def json_value(expr: str) -> str:
+    """SQL: a JSON value that may itself be a JSON string holding JSON (or CSV text of JSON), as JSON."""
+    text = f"({expr})::varchar"
+    inner = f"json_extract_string({text}, '$')"
+    return (
+        f"(case when typeof({expr}) not in ('VARCHAR', 'JSON') then to_json({expr}) "
+        f"when not json_valid({text}) then null "
+        f"when json_type({text}) = 'VARCHAR' then case when json_valid({inner}) then {inner}::json end "
+        f"else {text}::json end)"
+    )
+
+
+def _derived(context: MappingContext) -> dict[str, str]:
+    return {"l_meta": json_value("d.metadata"), "l_tags": json_value("d.request_tags")}
+
+
+def _usage(path: str) -> str:
+    return f"json_extract_string(l_meta, '$.usage_object.{path}')"
+
 
 def _ms_between(start: str, end: str) -> str:
-    return f"(epoch_ms(try_cast({end}::varchar as timestamptz)) - epoch_ms(try_cast({start}::varchar as timestamptz)))"
+    return (
+        f"((epoch_us(try_cast({end}::varchar as timestamptz)) "
+        f"- epoch_us(try_cast({start}::varchar as timestamptz))) / 1000.0)"
+    )
 
 
-def _mapping(path: Path, record_type: RecordType) -> dict[str, str]:
-    usage = "json_extract_string(d.metadata::varchar, '$.usage_object.{}')"
+def _operation() -> str:
+    names = " ".join(
+        f"when '{call}' then '{operation}' when 'a{call}' then '{operation}'" for call, operation in OPERATIONS.items()
+    )
+    return f"case d.call_type {names} else d.call_type end"
+
+
+ATTRIBUTES = {
+    "team_id": "nullif(d.team_id, '')",
+    "user": "nullif(d.user, '')",
+    "end_user": "nullif(d.end_user, '')",
+    "model_group": "d.model_group",
+    "api_base": "d.api_base",
+    "api_key": "d.api_key",
+    "user_api_key_team_id": "json_extract_string(l_meta, '$.user_api_key_team_id')",
+    "user_api_key_team_alias": "json_extract_string(l_meta, '$.user_api_key_team_alias')",
+    "user_api_key_user_id": "json_extract_string(l_meta, '$.user_api_key_user_id')",
+    "user_api_key_alias": "json_extract_string(l_meta, '$.user_api_key_alias')",
+}
+
+
+def _mapping(context: MappingContext) -> dict[str, str]:
+    lookup = attribute_lookup(ATTRIBUTES)
+    workspace = f"coalesce({ATTRIBUTES['team_id']}, {ATTRIBUTES['user_api_key_team_id']})"
+    user = f"coalesce({ATTRIBUTES['end_user']}, {ATTRIBUTES['user']}, {ATTRIBUTES['user_api_key_user_id']})"
+    provider = providers.name_sql("d.custom_llm_provider")
     return {
         "event_id": "d.request_id",
         "occurred_at": "d.startTime",
-        "workspace_id": "d.team_id",
-        "user_id": "coalesce(nullif(d.end_user::varchar, ''), d.user)",
+        "workspace_id": context.attribution.id_sql("workspace", workspace, lookup),
+        "user_id": context.attribution.id_sql("user", user, lookup, "nullif(d.api_key, '')"),
         "conversation_id": "nullif(d.session_id::varchar, '')",
         "message_id": "d.request_id",
-        "provider": "d.custom_llm_provider",
+        "provider": f"coalesce({provider}, {providers.host_sql('d.api_base')})",
         "model": "d.model",
-        "operation": (
-            "case when d.call_type in ('completion', 'acompletion') then 'chat' "
-            "when d.call_type in ('embedding', 'aembedding') then 'embeddings' else d.call_type end"
-        ),
+        "operation": _operation(),
         "input_tokens": "d.prompt_tokens",
         "output_tokens": "d.completion_tokens",
-        "cache_read_input_tokens": f"coalesce({usage.format('prompt_tokens_details.cached_tokens')}, '0')",
-        "cache_creation_input_tokens": f"coalesce({usage.format('cache_creation_input_tokens')}, '0')",
-        "reasoning_output_tokens": (f"coalesce({usage.format('completion_tokens_details.reasoning_tokens')}, '0')"),
+        "cache_read_input_tokens": (
+            f"coalesce({_usage('prompt_tokens_details.cached_tokens')}, {_usage('cache_read_input_tokens')}, '0')"
+        ),
+        "cache_creation_input_tokens": f"coalesce({_usage('cache_creation_input_tokens')}, '0')",
+        "cache_creation_1h_input_tokens": "'0'",
+        "reasoning_output_tokens": f"coalesce({_usage('completion_tokens_details.reasoning_tokens')}, '0')",
         "latency_ms": _ms_between("d.startTime", "d.endTime"),
         "time_to_first_token_ms": _ms_between("d.startTime", "d.completionStartTime"),
-        "status": ("case when lower(d.status) = 'failure' then 'error' else coalesce(lower(d.status), 'success') end"),
+        "status": "case when lower(d.status) = 'failure' then 'error' else coalesce(lower(d.status), 'success') end",
+        "error_type": "json_extract_string(l_meta, '$.error_information.error_class')",
         "provider_cost_usd": "d.spend",
-        "tags": "try_cast(d.request_tags::varchar as varchar[])",
-        "metadata": "d.metadata",
+        "tags": "try_cast(l_tags as varchar[])",
+        "metadata": "l_meta",
     }
 
 
 ADAPTER = Adapter(
     name="litellm",
     record_type="usage",
-    description="LiteLLM proxy spend-log rows (request_id, startTime, spend, prompt_tokens, ...)",
+    description="LiteLLM proxy spend-log rows or /spend/logs arrays (request_id, startTime, spend, prompt_tokens)",
+    signature=Signature(all_of=("request_id", "spend")),
     structure=STRUCTURE,
+    derived=_derived,
     mapping=_mapping,
+    usage_hint="litellm reads prompt_tokens / completion_tokens",
 )

@@ -17,12 +17,14 @@
 --     so billing always reconciles with usage_logs without rewriting a line.
 -- --full-refresh is ignored for this model (full_refresh=false) unless --vars '{rebuild_billing: true}':
 -- a rebuild (or the very first build) bills every charge in its own month, i.e. re-opens closed periods.
+-- It reads core.usage_logs, not the pricing model: billing bills the cost usage_logs recorded, which an
+-- incremental run never re-prices, and the rule above depends on what this table already holds.
 {% set late_rule_applies = 'true' if is_incremental() else 'false' %}
 
 with
 
-charges as (
-    select * from {{ ref('int_billing_charges') }}
+usage as (
+    select * from {{ ref('usage_logs') }}
 ),
 
 credits as (
@@ -55,134 +57,81 @@ billed_per_call as (
     group by event_id
 ),
 
-new_charges as (
-    select charges.*
-    from charges
-    left join billed_per_call on charges.event_id = billed_per_call.event_id
-    where billed_per_call.event_id is null
+-- A usage charge per priced call, for its cost; its service period is the UTC month of the call.
+charges as (
+    select
+        event_id,
+        message_id,
+        user_id,
+        workspace_id,
+        llm_id,
+        model,
+        cost_usd,
+        date_trunc('month', usage_date)::date as service_period,
+        occurred_at,
+        ingested_at
+    from usage
+    where cost_usd is not null
 ),
 
--- A billed call whose cost changed since (usage_logs rebuilt with corrected prices): the difference is
--- billed as an adjustment, in the call's month if still open, else in the first open period.
-repriced_charges as (
+-- The charges this run bills: never billed before, or billed at another cost since (usage_logs rebuilt with
+-- corrected prices). Late when the late rule applies and the service period is closed.
+unbilled_charges as (
     select
         charges.*,
-        charges.amount_usd - billed_per_call.billed_usd as delta_usd,
-        billed_per_call.billing_rows + 1 as billing_row_number
+        billed_per_call.event_id is null as is_first_billing,
+        billed_per_call.billed_usd,
+        billed_per_call.billing_rows,
+        {{ late_rule_applies }} and {{ is_billing_period_closed('charges.service_period') }} as is_late
     from charges
-    inner join billed_per_call on charges.event_id = billed_per_call.event_id
-    where charges.amount_usd <> billed_per_call.billed_usd
+    left join billed_per_call on charges.event_id = billed_per_call.event_id
+    where billed_per_call.event_id is null or charges.cost_usd <> billed_per_call.billed_usd
+),
+
+-- First billing: 'usage' in its month, or, late, an 'adjustment' in the first open period. A repricing: an
+-- 'adjustment' for the difference, the call's n-th billing row, billed by the same period rule.
+call_events as (
+    select
+        case
+            when not is_first_billing then 'adjustment:' || event_id || ':' || (billing_rows + 1)::varchar
+            when is_late then 'adjustment:' || event_id
+            else 'usage:' || event_id
+        end as billing_event_id,
+        case when is_first_billing and not is_late then 'usage' else 'adjustment' end as event_type,
+        case when is_late then {{ first_open_billing_period() }} else service_period end as billing_period,
+        service_period,
+        workspace_id,
+        user_id,
+        message_id,
+        event_id,
+        llm_id,
+        model,
+        case when is_first_billing then cost_usd else cost_usd - billed_usd end as amount_usd,
+        occurred_at,
+        ingested_at,
+        case
+            when not is_first_billing then 'repricing of ' || event_id || ' (cost now ' || cost_usd::varchar || ')'
+            when is_late then 'late usage for closed period ' || strftime(service_period, '%Y-%m')
+            else 'usage'
+        end as reason
+    from unbilled_charges
 ),
 
 new_credits as (
-    select credits.*
+    select
+        credits.*,
+        {{ late_rule_applies }} and {{ is_billing_period_closed('credits.credit_period') }} as is_late
     from credits
     left join already_billed on 'credit:' || credits.credit_id = already_billed.billing_event_id
     where already_billed.billing_event_id is null
 ),
 
-usage_charges as (
-    select
-        case
-            when {{ late_rule_applies }} and is_service_period_closed then 'adjustment' else 'usage'
-        end as event_type,
-        event_id,
-        message_id,
-        user_id,
-        workspace_id,
-        llm_id,
-        model,
-        amount_usd,
-        service_period,
-        case
-            when {{ late_rule_applies }} and is_service_period_closed then first_open_period else service_period
-        end as billing_period,
-        occurred_at,
-        ingested_at,
-        case
-            when {{ late_rule_applies }} and is_service_period_closed
-                then 'late usage for closed period ' || strftime(service_period, '%Y-%m')
-            else 'usage'
-        end as reason
-    from new_charges
-),
-
-repricing_adjustments as (
-    select
-        'adjustment' as event_type,
-        'adjustment:' || event_id || ':' || billing_row_number::varchar as billing_event_id,
-        event_id,
-        message_id,
-        user_id,
-        workspace_id,
-        llm_id,
-        model,
-        delta_usd as amount_usd,
-        service_period,
-        case
-            when {{ late_rule_applies }} and is_service_period_closed then first_open_period else service_period
-        end as billing_period,
-        occurred_at,
-        ingested_at,
-        'repricing of ' || event_id || ' (cost now ' || amount_usd::varchar || ')' as reason
-    from repriced_charges
-),
-
-credit_charges as (
-    select
-        'credit' as event_type,
-        credit_id,
-        workspace_id,
-        amount_usd,
-        credit_period as service_period,
-        case
-            when {{ late_rule_applies }} and is_credit_period_closed then first_open_period else credit_period
-        end as billing_period,
-        granted_at,
-        coalesce(reason, 'credit') as reason
-    from new_credits
-),
-
-unioned as (
-    select
-        event_type || ':' || event_id as billing_event_id,
-        event_type,
-        billing_period,
-        service_period,
-        workspace_id,
-        user_id,
-        message_id,
-        event_id,
-        llm_id,
-        model,
-        amount_usd,
-        occurred_at,
-        ingested_at,
-        reason
-    from usage_charges
-    union all
-    select
-        billing_event_id,
-        event_type,
-        billing_period,
-        service_period,
-        workspace_id,
-        user_id,
-        message_id,
-        event_id,
-        llm_id,
-        model,
-        amount_usd,
-        occurred_at,
-        ingested_at,
-        reason
-    from repricing_adjustments
-    union all
+credit_events as (
     select
         'credit:' || credit_id as billing_event_id,
-        event_type,
-        billing_period,
-        service_period,
+        'credit' as event_type,
+        case when is_late then {{ first_open_billing_period() }} else credit_period end as billing_period,
+        credit_period as service_period,
         workspace_id,
         null as user_id,
         null as message_id,
@@ -192,8 +141,14 @@ unioned as (
         amount_usd,
         granted_at as occurred_at,
         granted_at as ingested_at,
-        reason
-    from credit_charges
+        coalesce(reason, 'credit') as reason
+    from new_credits
+),
+
+unioned as (
+    select * from call_events
+    union all
+    select * from credit_events
 ),
 
 final as (

@@ -8,7 +8,7 @@ conversation_calls as (
     select
         conversation_id,
         llm_id,
-        coalesce(llm_id, 'unresolved:' || model_raw) as model,
+        model,
         occurred_at,
         input_tokens,
         output_tokens,
@@ -36,7 +36,7 @@ per_model as (
 
 final as (
     select
-        md5(conversation_id || '|' || model) as conversation_llm_id,
+        {{ surrogate_key(['conversation_id', 'model']) }} as conversation_llm_id,
         conversation_id,
         llm_id,
         model,

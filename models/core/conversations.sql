@@ -25,7 +25,7 @@ activity as (
         max(occurred_at) as last_call_at,
         count(*) as calls,
         count(distinct message_id) as messages,
-        count(distinct coalesce(llm_id, 'unresolved:' || model_raw)) as models,
+        count(distinct model) as models,
         sum(input_tokens + output_tokens) as total_tokens,
         sum(cost_usd) as cost_usd,
         count(*) filter (where cost_status = 'unpriced') as unpriced_calls

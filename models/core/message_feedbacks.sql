@@ -1,3 +1,5 @@
+-- The latest version of each feedback, as int_feedback_latest decides it; the contract in _core__models.yml
+-- fixes the columns and their types, so a new upstream column has to be documented here first.
 with
 
 feedback as (
@@ -5,21 +7,7 @@ feedback as (
 ),
 
 final as (
-    select
-        feedback_id,
-        message_id,
-        user_id,
-        kind,
-        feedback_value,
-        score,
-        category,
-        is_value_valid,
-        comment,
-        feedback_source,
-        created_at,
-        ingested_at,
-        version_count
-    from feedback
+    select * from feedback
 )
 
 select * from final

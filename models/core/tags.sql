@@ -1,3 +1,5 @@
+-- Normalised tags, as int_tags_normalised builds them; the contract in _core__models.yml fixes the columns and
+-- their types, so a new upstream column has to be documented here first.
 with
 
 tags as (
@@ -5,17 +7,7 @@ tags as (
 ),
 
 final as (
-    select
-        tag_id,
-        tag,
-        entity_type,
-        entity_id,
-        event_id,
-        message_id,
-        workspace_id,
-        tag_source,
-        tagged_at
-    from tags
+    select * from tags
 )
 
 select * from final

@@ -7,9 +7,10 @@
     )
 }}
 
--- Incremental by load time, not event time: a run takes every raw row ingested at or after the newest
+-- Incremental by load time, not event time: a run takes every call ingested at or after the newest
 -- ingested_at already here whose event_id is not here yet, so late events (any occurred_at) are picked up.
--- The first-ingested version of an event_id wins, exactly as a full refresh would choose it.
+-- int_usage_priced has one row per event_id, its first-ingested version (int_usage_events_deduplicated), so a
+-- run keeps exactly the version a full refresh would choose, and a re-sent id already here is skipped.
 with
 
 priced as (
@@ -41,15 +42,12 @@ new_rows as (
         )
 ),
 
-first_versions as (
-    select * from new_rows
-    qualify row_number() over (partition by event_id order by ingested_at, load_id, source_line) = 1
-),
-
 final as (
     select
         event_id,
         occurred_at,
+        usage_hour,
+        usage_date,
         workspace_id,
         user_id,
         conversation_id,
@@ -57,6 +55,7 @@ final as (
         provider,
         model_raw,
         llm_id,
+        model,
         is_model_resolved,
         operation,
         status,
@@ -65,20 +64,12 @@ final as (
         is_streaming,
         input_tokens,
         output_tokens,
-        uncached_input_tokens,
-        cache_read_tokens,
-        cache_write_tokens,
-        visible_output_tokens,
-        reasoning_tokens,
+        {{ bucket_columns('_tokens') }},
         latency_ms,
         time_to_first_token_ms,
         price_id,
         is_long_context_tier,
-        uncached_input_cost_usd,
-        cache_read_cost_usd,
-        cache_write_cost_usd,
-        visible_output_cost_usd,
-        reasoning_cost_usd,
+        {{ bucket_columns('_cost_usd') }},
         computed_cost_usd,
         provider_cost_usd,
         cost_usd,
@@ -86,8 +77,13 @@ final as (
         unpriced_reason,
         tags,
         load_id,
-        ingested_at
-    from first_versions
+        ingested_at,
+        applied_input_usd_per_1m,
+        applied_output_usd_per_1m,
+        applied_cache_read_usd_per_1m,
+        applied_cache_write_usd_per_1m,
+        applied_reasoning_usd_per_1m
+    from new_rows
 )
 
 select * from final

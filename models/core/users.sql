@@ -22,13 +22,7 @@ latest_calls as (
 ),
 
 usage_activity as (
-    select
-        user_id,
-        min(occurred_at) as first_call_at,
-        max(occurred_at) as last_call_at,
-        count(*) as calls
-    from usage
-    group by user_id
+    {{ call_activity('usage', 'user_id') }}
 ),
 
 known_users as (

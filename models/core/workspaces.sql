@@ -13,13 +13,7 @@ user_snapshots as (
 ),
 
 usage_activity as (
-    select
-        workspace_id,
-        min(occurred_at) as first_call_at,
-        max(occurred_at) as last_call_at,
-        count(*) as calls
-    from usage
-    group by workspace_id
+    {{ call_activity('usage', 'workspace_id') }}
 ),
 
 known_workspaces as (

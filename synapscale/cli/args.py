@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
+from ingest.attribution import Attribution
+
 
 class OneLineParser(argparse.ArgumentParser):
     """Argument errors as one line (what is wrong and where to look), exit code 2, nothing touched."""
@@ -56,6 +58,24 @@ def iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from None
 
 
+def add_attribution(parser: argparse.ArgumentParser) -> None:
+    """--workspace / --user / --attribution: ids for records that carry none (docs/ingest.md#attribution)."""
+    parser.add_argument("--workspace", help="workspace id for records that carry none (e.g. OTel or LiteLLM exports)")
+    parser.add_argument("--user", help="user id for records that carry none")
+    parser.add_argument(
+        "--attribution",
+        type=existing_path,
+        metavar="FILE",
+        help="TOML/JSON mapping of record attributes to workspace/user ids (docs/ingest.md#attribution)",
+    )
+
+
+def attribution(args: argparse.Namespace) -> Attribution:
+    """The Attribution the --workspace / --user / --attribution arguments describe."""
+    base = Attribution.load(args.attribution) if args.attribution else Attribution()
+    return base.with_defaults(args.workspace, args.user)
+
+
 def add_warehouse(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warehouse", type=Path, help="warehouse folder (default: $SYNAPSCALE_WAREHOUSE or ./warehouse)"
@@ -64,3 +84,18 @@ def add_warehouse(parser: argparse.ArgumentParser) -> None:
 
 def subcommands(parser: argparse.ArgumentParser, dest: str, metavar: str) -> argparse._SubParsersAction:
     return parser.add_subparsers(dest=dest, required=True, metavar=metavar, parser_class=OneLineParser)
+
+
+def interrupt_on_sigterm() -> None:
+    """Treat SIGTERM (systemd stopping the unit, `kill`) like Ctrl-C, so the run records how it ended and
+    exits 130 instead of vanishing; and flush every line, so a log shows how far a killed run got."""
+    import signal
+    import sys
+
+    def interrupt(signum: int, frame: object) -> None:
+        del signum, frame
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from synapscale import settings
-from synapscale.cli.args import add_warehouse, existing_path
+from synapscale.cli.args import add_attribution, add_warehouse, attribution, existing_path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -15,13 +15,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument(
         "--adapter",
         help="force an adapter instead of detecting it "
-        "(canonical, openai, anthropic, gemini, otel, litellm, azure_trace; see docs/ingest.md)",
+        "(otel, litellm, helicone, langfuse, azure_trace, openai_responses, anthropic, bedrock_converse, gemini, "
+        "openai, canonical; see docs/ingest.md#accepted-input-shapes)",
     )
+    add_attribution(ingest)
     ingest.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from ingest.load import ingest_paths
 
-    report = ingest_paths(settings.from_env(warehouse=args.warehouse).build_db, args.paths, adapter=args.adapter)
+    build_db = settings.from_env(warehouse=args.warehouse).build_db
+    report = ingest_paths(build_db, args.paths, adapter=args.adapter, attribution=attribution(args))
     return 0 if report.ok else 1

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from synapscale import settings
-from synapscale.cli.args import existing_dir
+from synapscale.cli.args import add_attribution, attribution, existing_dir, interrupt_on_sigterm
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -14,10 +14,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--landing", type=existing_dir, help="landing folder (default: $SYNAPSCALE_LANDING or ./landing)")
     run.add_argument("--warehouse", type=Path, help="warehouse folder (default: $SYNAPSCALE_WAREHOUSE or ./warehouse)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    add_attribution(run)
     run.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from synapscale.pipeline.run import run
 
-    return run(settings.from_env(landing=args.landing, warehouse=args.warehouse), full_refresh=args.full_refresh)
+    interrupt_on_sigterm()
+    cfg = settings.from_env(landing=args.landing, warehouse=args.warehouse)
+    return run(cfg, full_refresh=args.full_refresh, attribution=attribution(args))

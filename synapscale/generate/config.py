@@ -25,6 +25,7 @@ class GeneratorConfig:
     bad_rate: float = 0.0
     duplicate_rate: float = 0.0
     late_rate: float = 0.0
+    churn_rate: float = 0.0  # share of workspaces that decline then fall silent (generate/churn.py)
     file_format: Literal["parquet", "jsonl"] = "parquet"
 
     @property
@@ -41,7 +42,7 @@ def check(config: GeneratorConfig) -> None:
         raise UserError("generate: --events, --days and --workspaces must be greater than 0")
     if config.users < config.workspaces:
         raise UserError(f"generate: --users ({config.users}) must be at least --workspaces ({config.workspaces})")
-    for name in ("bad_rate", "duplicate_rate", "late_rate"):
+    for name in ("bad_rate", "duplicate_rate", "late_rate", "churn_rate"):
         if not 0.0 <= getattr(config, name) < 1.0:
             raise UserError(f"generate: {name} must be in [0, 1)")
     if config.file_format not in ("parquet", "jsonl"):

@@ -3,6 +3,7 @@ and SQL-looking ids are stored verbatim."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from ingest.load import ingest_paths
 from ingest.validate import MAX_RAW_CHARS, REASON_CODES
 from tests.support.ingest import FIXTURES, query, quiet
+from tests.support.paths import PROJECT_DIR
 
 CORRUPTED = FIXTURES / "corrupted"
 
@@ -150,3 +152,11 @@ def test_quarantine_keeps_the_raw_text(loaded: tuple[Path, dict]) -> None:
         db, "select reason_message from raw.quarantine where reason_message is null or reason_message = ''"
     )
     assert messages == []
+
+
+def test_the_docs_table_lists_every_reason_code_in_the_order_they_are_checked() -> None:
+    text = (PROJECT_DIR / "docs" / "ingest.md").read_text(encoding="utf-8")
+    section = text[text.index("## Validation and quarantine") :]
+    section = section[: section.index("\n## ", 1)]
+    documented = tuple(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.M))
+    assert documented == REASON_CODES

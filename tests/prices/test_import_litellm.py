@@ -1,4 +1,4 @@
-"""ingest.prices.import_litellm on the small LiteLLM fixture, into a temp copy of the seeds (no dbt)."""
+"""synapscale.prices.litellm.import_litellm on the small LiteLLM fixture, into a temp copy of the seeds (no dbt)."""
 
 from __future__ import annotations
 

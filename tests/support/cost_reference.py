@@ -1,5 +1,5 @@
 """An independent reference for the cost rules: reads the price seed with the csv module and prices calls in
-Python Decimal. It shares no code with the dbt models or ingest/prices.py, on purpose.
+Python Decimal. It shares no code with the dbt models or synapscale/prices/, on purpose.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def run_dbt(
     project_dir: Path = PROJECT_DIR,
     work_dir: Path | None = None,
 ) -> Path:
-    """Run dbt against `db` as a subprocess (the pipeline's own command line, ingest.pipeline.dbt_invocation)
+    """Run dbt against `db` as a subprocess (the pipeline's own command line, synapscale.pipeline.dbt.dbt_invocation)
     with target/log paths beside the database; returns `db`."""
     args = [command, *(["--select", *select] if select else []), *(["--full-refresh"] if full_refresh else []), *extra]
     argv, env = dbt_invocation(project_dir, db, work_dir or db.parent / f"dbt_{db.stem}", args, vars)

@@ -1,6 +1,6 @@
 -- Credits (negative amounts granted to a workspace for a billing period). No credit source exists yet: this
--- model fixes the shape core.billing_events unions in, so a future seed or raw table only has to replace
--- the `source_credits` CTE (credit_id, workspace_id, credit_period, amount_usd < 0, reason, granted_at).
+-- model fixes the shape core.billing_events unions in (which also decides the period that bills each credit),
+-- so a future seed or raw table only has to replace the `source_credits` CTE.
 with
 
 source_credits as (
@@ -21,10 +21,7 @@ final as (
         credit_period,
         amount_usd,
         reason,
-        granted_at,
-        {{ closed_billing_period() }} as closed_billing_period,
-        coalesce(credit_period <= {{ closed_billing_period() }}, false) as is_credit_period_closed,
-        ({{ closed_billing_period() }} + interval 1 month)::date as first_open_period
+        granted_at
     from source_credits
 )
 

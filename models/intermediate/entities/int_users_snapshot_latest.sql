@@ -5,14 +5,9 @@ user_snapshots as (
     select * from {{ ref('stg_raw__users') }}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by user_id
-            order by ingested_at desc, load_id desc, source_line desc
-        ) as snapshot_rank
-    from user_snapshots
+latest as (
+    select * from user_snapshots
+    qualify {{ is_latest_snapshot('user_id') }}
 ),
 
 final as (
@@ -22,8 +17,7 @@ final as (
         display_name,
         created_at,
         ingested_at
-    from ranked
-    where snapshot_rank = 1
+    from latest
 )
 
 select * from final

@@ -5,14 +5,9 @@ workspace_snapshots as (
     select * from {{ ref('stg_raw__workspaces') }}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by workspace_id
-            order by ingested_at desc, load_id desc, source_line desc
-        ) as snapshot_rank
-    from workspace_snapshots
+latest as (
+    select * from workspace_snapshots
+    qualify {{ is_latest_snapshot('workspace_id') }}
 ),
 
 final as (
@@ -24,8 +19,7 @@ final as (
         timezone,
         created_at,
         ingested_at
-    from ranked
-    where snapshot_rank = 1
+    from latest
 )
 
 select * from final

@@ -32,11 +32,7 @@ normalised as (
 
 scored as (
     select
-        feedback_id,
-        message_id,
-        user_id,
-        kind,
-        feedback_value,
+        *,
         case
             when kind = 'thumbs' and (
                     value_lower in ('up', 'true', '1', 'yes', '+1', 'thumbs_up', 'thumbsup', 'positive')
@@ -49,12 +45,7 @@ scored as (
             when kind = 'rating' and value_number between 1 and 5 and value_number = floor(value_number)
                 then value_number::integer
         end as score,
-        case when kind = 'category' and feedback_value <> '' then feedback_value end as category,
-        comment,
-        feedback_source,
-        created_at,
-        ingested_at,
-        version_count
+        case when kind = 'category' and feedback_value <> '' then feedback_value end as category
     from normalised
 ),
 

@@ -4,7 +4,7 @@
 with
 
 usage as (
-    select * from {{ ref('usage_logs') }}
+    select * from {{ ref('int_usage_events_deduplicated') }}
 ),
 
 feedback as (
@@ -79,7 +79,7 @@ deduplicated as (
 
 final as (
     select
-        md5(entity_type || '|' || entity_id || '|' || tag) as tag_id,
+        {{ surrogate_key(['entity_type', 'entity_id', 'tag']) }} as tag_id,
         tag,
         entity_type,
         entity_id,

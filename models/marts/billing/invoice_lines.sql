@@ -22,8 +22,8 @@ lines as (
 
 final as (
     select
-        md5(workspace_id || '|' || billing_period::varchar || '|' || model || '|' || event_type) as invoice_line_id,
-        md5(workspace_id || '|' || billing_period::varchar) as invoice_id,
+        {{ surrogate_key(['workspace_id', 'billing_period::varchar', 'model', 'event_type']) }} as invoice_line_id,
+        {{ surrogate_key(['workspace_id', 'billing_period::varchar']) }} as invoice_id,
         workspace_id,
         billing_period,
         model,
@@ -32,7 +32,7 @@ final as (
         first_service_period,
         last_service_period,
         amount_usd::decimal(38, 18) as amount_usd,
-        coalesce(billing_period <= {{ closed_billing_period() }}, false) as is_period_closed
+        {{ is_billing_period_closed('billing_period') }} as is_period_closed
     from lines
 )
 

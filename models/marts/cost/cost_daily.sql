@@ -1,40 +1,39 @@
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+
+-- Spend per UTC day x workspace x model x provider, rolled up from cost_hourly: tag-free and additive (sum it
+-- over any columns). Incremental by UTC day: the days cost_hourly rebuilt since the last run.
 with
+
+touched_slices as (
+    {{ slices_changed_in(ref('cost_hourly'), 'usage_date', 'last_ingested_at') }}
+),
 
 hourly as (
     select * from {{ ref('cost_hourly') }}
+    where {{ in_touched_slices('usage_date') }}
 ),
 
 daily as (
     select
-        (usage_hour at time zone 'UTC')::date as usage_date,
+        usage_date,
         workspace_id,
         model,
         provider,
-        sum(calls) as calls,
-        sum(error_calls) as error_calls,
         count(distinct user_id) as active_users,
-        sum(input_tokens) as input_tokens,
-        sum(output_tokens) as output_tokens,
-        sum(uncached_input_tokens) as uncached_input_tokens,
-        sum(cache_read_tokens) as cache_read_tokens,
-        sum(cache_write_tokens) as cache_write_tokens,
-        sum(visible_output_tokens) as visible_output_tokens,
-        sum(reasoning_tokens) as reasoning_tokens,
-        sum(uncached_input_cost_usd)::decimal(38, 18) as uncached_input_cost_usd,
-        sum(cache_read_cost_usd)::decimal(38, 18) as cache_read_cost_usd,
-        sum(cache_write_cost_usd)::decimal(38, 18) as cache_write_cost_usd,
-        sum(visible_output_cost_usd)::decimal(38, 18) as visible_output_cost_usd,
-        sum(reasoning_cost_usd)::decimal(38, 18) as reasoning_cost_usd,
-        sum(cost_usd)::decimal(38, 18) as cost_usd,
-        sum(unpriced_calls) as unpriced_calls
+        {{ rolled_up_cost_measures() }}
     from hourly
-    group by all
+    group by usage_date, workspace_id, model, provider
 ),
 
 final as (
     select
-        md5(concat_ws('|', usage_date::varchar, workspace_id, model, provider)) as cost_daily_id,
-        *
+        {{ surrogate_key(['usage_date::varchar', 'workspace_id', 'model', 'provider']) }} as cost_daily_id,
+        usage_date,
+        workspace_id,
+        model,
+        provider,
+        active_users::bigint as active_users,
+        {{ cost_measure_columns() }}
     from daily
 )
 

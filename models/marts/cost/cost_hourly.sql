@@ -1,40 +1,90 @@
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+
+-- Spend per UTC hour x workspace-local date x workspace x user x model x provider: the finest cost grain.
+-- The local date is part of the grain because a UTC hour can straddle a workspace's midnight (Asia/Kolkata is
+-- UTC+05:30, Asia/Kathmandu +05:45), so any workspace's own days sum exactly from these rows.
+-- Incremental by UTC day (macros/incremental.sql): the days of calls loaded since the last run are rebuilt
+-- whole; so are every day of a workspace whose timezone changed (its local dates move).
 with
+
+workspaces as (
+    select * from {{ ref('workspaces') }}
+),
+
+touched_slices as (
+    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at') }}
+    {% if is_incremental() %}
+        union
+        select distinct previous.usage_date as slice_date
+        from {{ this }} as previous
+        inner join workspaces on previous.workspace_id = workspaces.workspace_id
+        where previous.timezone <> workspaces.timezone
+    {% endif %}
+),
 
 usage as (
     select * from {{ ref('usage_logs') }}
+    where {{ in_touched_slices('usage_date') }}
+),
+
+calls_with_local_date as (
+    select
+        usage.*,
+        workspaces.timezone,
+        {{ local_date('usage.occurred_at', 'workspaces.timezone') }} as local_date
+    from usage
+    inner join workspaces on usage.workspace_id = workspaces.workspace_id
 ),
 
 hourly as (
     select
-        date_trunc('hour', occurred_at) as usage_hour,
+        usage_hour,
+        usage_date,
+        local_date,
+        timezone,
         workspace_id,
         user_id,
-        coalesce(llm_id, 'unresolved:' || model_raw) as model,
+        model,
         provider,
         count(*) as calls,
         count(*) filter (where status = 'error') as error_calls,
-        sum(input_tokens) as input_tokens,
-        sum(output_tokens) as output_tokens,
-        sum(uncached_input_tokens) as uncached_input_tokens,
-        sum(cache_read_tokens) as cache_read_tokens,
-        sum(cache_write_tokens) as cache_write_tokens,
-        sum(visible_output_tokens) as visible_output_tokens,
-        sum(reasoning_tokens) as reasoning_tokens,
-        coalesce(sum(uncached_input_cost_usd), 0)::decimal(38, 18) as uncached_input_cost_usd,
-        coalesce(sum(cache_read_cost_usd), 0)::decimal(38, 18) as cache_read_cost_usd,
-        coalesce(sum(cache_write_cost_usd), 0)::decimal(38, 18) as cache_write_cost_usd,
-        coalesce(sum(visible_output_cost_usd), 0)::decimal(38, 18) as visible_output_cost_usd,
-        coalesce(sum(reasoning_cost_usd), 0)::decimal(38, 18) as reasoning_cost_usd,
-        coalesce(sum(cost_usd), 0)::decimal(38, 18) as cost_usd,
-        count(*) filter (where cost_status = 'unpriced') as unpriced_calls
-    from usage
-    group by all
+        {{ summed_bucket_measures() }},
+        count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
+        max(ingested_at) as last_ingested_at
+    from calls_with_local_date
+    group by usage_hour, usage_date, local_date, timezone, workspace_id, user_id, model, provider
 ),
 
 final as (
     select
-        md5(concat_ws('|', usage_hour::varchar, workspace_id, user_id, model, provider)) as cost_hourly_id,
-        *
+        {{ surrogate_key([
+            timestamp_text('usage_hour'), 'local_date::varchar', 'workspace_id', 'user_id', 'model', 'provider'
+        ]) }} as cost_hourly_id,
+        usage_hour,
+        usage_date,
+        local_date,
+        timezone,
+        workspace_id,
+        user_id,
+        model,
+        provider,
+        calls::bigint as calls,
+        error_calls::bigint as error_calls,
+        input_tokens::bigint as input_tokens,
+        output_tokens::bigint as output_tokens,
+        uncached_input_tokens::bigint as uncached_input_tokens,
+        cache_read_tokens::bigint as cache_read_tokens,
+        cache_write_tokens::bigint as cache_write_tokens,
+        visible_output_tokens::bigint as visible_output_tokens,
+        reasoning_tokens::bigint as reasoning_tokens,
+        uncached_input_cost_usd,
+        cache_read_cost_usd,
+        cache_write_cost_usd,
+        visible_output_cost_usd,
+        reasoning_cost_usd,
+        cost_usd,
+        unpriced_calls::bigint as unpriced_calls,
+        last_ingested_at
     from hourly
 )
 

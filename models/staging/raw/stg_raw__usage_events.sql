@@ -21,6 +21,7 @@ renamed as (
         output_tokens::bigint as output_tokens,
         coalesce(cache_read_input_tokens, 0)::bigint as cache_read_input_tokens,
         coalesce(cache_creation_input_tokens, 0)::bigint as cache_creation_input_tokens,
+        coalesce(cache_creation_1h_input_tokens, 0)::bigint as cache_creation_1h_input_tokens,
         coalesce(reasoning_output_tokens, 0)::bigint as reasoning_output_tokens,
         -- performance
         latency_ms::double as latency_ms,

@@ -1,0 +1,69 @@
+"""Amazon Bedrock Converse API: envelope + the Converse response under `response` (`output`, `stopReason`,
+`usage`, `metrics`); the response does not name the model, so the envelope's `model` (the model or inference
+profile id called) is required.
+
+Bedrock's TokenUsage is camelCase and, like Anthropic's, reports inputTokens WITHOUT the cache reads and writes
+(totalTokens = inputTokens + outputTokens + cacheReadInputTokens + cacheWriteInputTokens), so the inclusive input
+= inputTokens + cacheReadInputTokens + cacheWriteInputTokens; output = outputTokens; the 1-hour part of the cache
+writes = the `cacheDetails` entries with ttl "1h". latency_ms = the envelope's, else metrics.latencyMs (measured
+by Bedrock). finish_reason = stopReason. Provider: the envelope, else `bedrock`. (Claude's own body through
+InvokeModel is an Anthropic Message: the anthropic adapter reads it.)
+"""
+
+from __future__ import annotations
+
+from ingest.adapters import (
+    ENVELOPE_ATTRIBUTES,
+    Adapter,
+    MappingContext,
+    Signature,
+    envelope_ids,
+    envelope_mapping,
+    envelope_structure,
+    list_sum_tokens,
+    sum_tokens,
+)
+
+STRUCTURE = envelope_structure(
+    {
+        "stopReason": "VARCHAR",
+        "usage": {
+            "inputTokens": "VARCHAR",
+            "outputTokens": "VARCHAR",
+            "cacheReadInputTokens": "VARCHAR",
+            "cacheWriteInputTokens": "VARCHAR",
+            "cacheDetails": [{"ttl": "VARCHAR", "inputTokens": "VARCHAR"}],
+        },
+        "metrics": {"latencyMs": "VARCHAR"},
+    }
+)
+
+_U = "d.response.usage"
+
+
+def _mapping(context: MappingContext) -> dict[str, str]:
+    hour = f"list_filter({_U}.cacheDetails, lambda x: x.ttl = '1h')"
+    return {
+        **envelope_mapping(context.record_type),
+        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
+        "provider": "coalesce(nullif(d.provider, ''), 'bedrock')",
+        "input_tokens": sum_tokens(f"{_U}.inputTokens", f"{_U}.cacheReadInputTokens", f"{_U}.cacheWriteInputTokens"),
+        "output_tokens": f"{_U}.outputTokens",
+        "cache_read_input_tokens": f"coalesce({_U}.cacheReadInputTokens, '0')",
+        "cache_creation_input_tokens": f"coalesce({_U}.cacheWriteInputTokens, '0')",
+        "cache_creation_1h_input_tokens": f"coalesce({list_sum_tokens(hour, 'inputTokens')}, '0')",
+        "reasoning_output_tokens": "'0'",
+        "latency_ms": "coalesce(d.latency_ms, d.response.metrics.latencyMs)",
+        "finish_reason": "coalesce(d.finish_reason, d.response.stopReason)",
+    }
+
+
+ADAPTER = Adapter(
+    name="bedrock_converse",
+    record_type="usage",
+    description="envelope + Amazon Bedrock Converse `response` (camelCase usage.inputTokens, excludes cache)",
+    signature=Signature(all_of=("response.usage.inputTokens",)),
+    structure=STRUCTURE,
+    mapping=_mapping,
+    usage_hint="bedrock_converse reads response.usage.inputTokens / outputTokens",
+)

@@ -1,0 +1,267 @@
+{#-
+    Engine-specific SQL, and only here (issue: Spark). Every macro has a DuckDB form that renders exactly the SQL
+    the models had before (so DuckDB output is unchanged, byte for byte in target/compiled) and a Spark form
+    that gives the same values. Dispatch namespace: synapscale (adapter.dispatch(name, 'synapscale')), so a
+    project that installs this one can still override a form.
+
+    Spark forms assume the spark target's settings (profiles.yml): spark.sql.session.timeZone = UTC and
+    spark.sql.decimalOperations.allowPrecisionLoss = false. dbt-spark forces spark.sql.ansi.enabled = false.
+-#}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Types. Write casts as `expr::{{ type_timestamptz() }}`: DuckDB keeps its names, Spark gets its own.
+   Types spelled the same on both engines need no macro: bigint, integer, double, boolean, date, decimal(p, s).
+--------------------------------------------------------------------------------------------------------- #}
+
+{% macro type_timestamptz() %}{{ return(adapter.dispatch('type_timestamptz', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_timestamptz() %}timestamptz{% endmacro %}
+{#- Spark's TIMESTAMP is an instant (TIMESTAMP_LTZ), shown in the session time zone (UTC). -#}
+{% macro spark__type_timestamptz() %}timestamp{% endmacro %}
+
+{% macro type_varchar() %}{{ return(adapter.dispatch('type_varchar', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_varchar() %}varchar{% endmacro %}
+{#- Spark has varchar(n) only (and casts to it pad/trim): string is DuckDB's varchar. -#}
+{% macro spark__type_varchar() %}string{% endmacro %}
+
+{#- `expr` cast to text in this engine's spelling (dates render 'YYYY-MM-DD' on both), e.g. for surrogate keys. -#}
+{% macro as_text(expr) %}{{ expr }}::{{ type_varchar() }}{% endmacro %}
+
+{% macro type_varchar_list() %}{{ return(adapter.dispatch('type_varchar_list', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_varchar_list() %}varchar[]{% endmacro %}
+{% macro spark__type_varchar_list() %}array<string>{% endmacro %}
+
+{% macro type_json() %}{{ return(adapter.dispatch('type_json', 'synapscale')()) }}{% endmacro %}
+{% macro default__type_json() %}json{% endmacro %}
+{#- JSON text. (Spark 4's VARIANT is not comparable or groupable; keep the text.) -#}
+{% macro spark__type_json() %}string{% endmacro %}
+
+{#- A DuckDB type name (as in ingest/contract.py, seeds' column_types, contracts' data_type) in this engine's
+    spelling: used for Spark DDL of the raw layer and usable in yml (data_type: "{{ cross_engine_type('varchar') }}"). -#}
+{% macro cross_engine_type(duckdb_type) %}{{ return(adapter.dispatch('cross_engine_type', 'synapscale')(duckdb_type)) }}{% endmacro %}
+{% macro default__cross_engine_type(duckdb_type) %}{{ return(duckdb_type) }}{% endmacro %}
+{% macro spark__cross_engine_type(duckdb_type) %}
+    {%- set t = duckdb_type | trim | lower -%}
+    {%- set simple = {
+        'varchar': 'string', 'text': 'string', 'string': 'string', 'json': 'string',
+        'timestamptz': 'timestamp', 'timestamp with time zone': 'timestamp', 'timestamp': 'timestamp',
+        'varchar[]': 'array<string>', 'text[]': 'array<string>',
+        'bigint': 'bigint', 'integer': 'int', 'int': 'int', 'double': 'double', 'boolean': 'boolean',
+        'date': 'date', 'smallint': 'smallint', 'float': 'float',
+    } -%}
+    {%- if t in simple -%}
+        {{ return(simple[t]) }}
+    {%- elif t.startswith('decimal') or t.startswith('numeric') -%}
+        {{ return(t | replace(' ', '')) }}
+    {%- else -%}
+        {%- do exceptions.raise_compiler_error("cross_engine_type: no Spark type for '" ~ duckdb_type ~ "'") -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{# ---------------------------------------------------------------------------------------------------------
+   Values and functions
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- A timestamp before any real one, for "max(x) over nothing" defaults. Spark has no '-infinity': the cast
+    gives NULL (ANSI off) and `ingested_at >= NULL` keeps no row - the first incremental run would load nothing. -#}
+{% macro timestamp_min() %}{{ return(adapter.dispatch('timestamp_min', 'synapscale')()) }}{% endmacro %}
+{% macro default__timestamp_min() %}'-infinity'::timestamptz{% endmacro %}
+{% macro spark__timestamp_min() %}timestamp'0001-01-01 00:00:00'{% endmacro %}
+
+{#- A timestamp after any real one, e.g. the open end of an interval used in a range join (a range join on two
+    non-NULL bounds is an IEJoin in DuckDB; `end is null or ...` would be a nested loop). -#}
+{% macro timestamp_max() %}{{ return(adapter.dispatch('timestamp_max', 'synapscale')()) }}{% endmacro %}
+{% macro default__timestamp_max() %}'infinity'::timestamptz{% endmacro %}
+
+{#- The elements of a list column as rows, in a select list (NULL or empty list: no row on both engines). -#}
+{% macro unnest_list(list_expr) %}{{ return(adapter.dispatch('unnest_list', 'synapscale')(list_expr)) }}{% endmacro %}
+{% macro default__unnest_list(list_expr) %}unnest({{ list_expr }}){% endmacro %}
+{% macro spark__unnest_list(list_expr) %}explode({{ list_expr }}){% endmacro %}
+
+{#- Round half to even (banker's rounding) to n decimal places. -#}
+{% macro round_half_even(expr, places) %}{{ return(adapter.dispatch('round_half_even', 'synapscale')(expr, places)) }}{% endmacro %}
+{% macro default__round_half_even(expr, places) %}round_even({{ expr }}, {{ places }}){% endmacro %}
+{% macro spark__round_half_even(expr, places) %}bround({{ expr }}, {{ places }}){% endmacro %}
+
+{#- Format a date/timestamp with a strftime pattern (DuckDB's). Spark gets the equivalent Java pattern; only the
+    codes below are translated, anything else fails at compile time rather than formatting differently. -#}
+{% macro format_datetime(expr, strftime_format) %}{{ return(adapter.dispatch('format_datetime', 'synapscale')(expr, strftime_format)) }}{% endmacro %}
+{% macro default__format_datetime(expr, strftime_format) %}strftime({{ expr }}, '{{ strftime_format }}'){% endmacro %}
+{% macro spark__format_datetime(expr, strftime_format) %}
+    {%- set codes = {'%Y': 'yyyy', '%m': 'MM', '%d': 'dd', '%H': 'HH', '%M': 'mm', '%S': 'ss', '%%': '%'} -%}
+    {%- set ns = namespace(out='', i=0) -%}
+    {%- for _ in range(strftime_format | length) -%}
+        {%- if ns.i < (strftime_format | length) -%}
+            {%- set ch = strftime_format[ns.i] -%}
+            {%- if ch == '%' -%}
+                {%- set code = strftime_format[ns.i:ns.i + 2] -%}
+                {%- if code not in codes -%}
+                    {%- do exceptions.raise_compiler_error("format_datetime: no Spark form for " ~ code) -%}
+                {%- endif -%}
+                {%- set ns.out = ns.out ~ codes[code] -%}
+                {%- set ns.i = ns.i + 2 -%}
+            {%- elif ch.isalpha() or ch == "'" -%}
+                {%- set ns.out = ns.out ~ "''" ~ ch ~ "''" if ch == "'" else ns.out ~ "'" ~ ch ~ "'" -%}
+                {%- set ns.i = ns.i + 1 -%}
+            {%- else -%}
+                {%- set ns.out = ns.out ~ ch -%}
+                {%- set ns.i = ns.i + 1 -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    date_format({{ expr }}, '{{ ns.out | replace("'", "\\'") }}')
+{%- endmacro %}
+
+{#- The UTC calendar date of an instant. DuckDB: via `at time zone` (independent of the session zone); Spark has
+    no `at time zone`: a cast to date uses the session zone, which the spark target pins to UTC. -#}
+{% macro utc_date(expr) %}{{ return(adapter.dispatch('utc_date', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__utc_date(expr) %}({{ expr }} at time zone 'UTC')::date{% endmacro %}
+{% macro spark__utc_date(expr) %}cast({{ expr }} as date){% endmacro %}
+
+{#- An instant as text, DuckDB's TIMESTAMPTZ rendering in a UTC session: '2025-01-10 10:00:00+00' (fractional
+    seconds only when non-zero, trailing zeros dropped). Used in surrogate keys, which must match across engines.
+    Spark's cast gives the same text without the offset. -#}
+{% macro timestamp_text(expr) %}{{ return(adapter.dispatch('timestamp_text', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__timestamp_text(expr) %}{{ expr }}::varchar{% endmacro %}
+{% macro spark__timestamp_text(expr) %}concat(cast({{ expr }} as string), '+00'){% endmacro %}
+
+{#- A DECIMAL as plain text with all its scale digits ('0.250000000000000000'). Spark's cast uses Java's
+    BigDecimal.toString: 0 becomes '0E-18' and 1e-7 '1E-7'. The Spark form is exact for |x| < 10^(38 - scale - 1). -#}
+{% macro decimal_text(expr, scale) %}{{ return(adapter.dispatch('decimal_text', 'synapscale')(expr, scale)) }}{% endmacro %}
+{% macro default__decimal_text(expr, scale) %}{{ expr }}::varchar{% endmacro %}
+{% macro spark__decimal_text(expr, scale) -%}
+    case when {{ expr }} is not null then concat(
+        case when {{ expr }} < 0 then '-' else '' end,
+        cast(cast(floor(abs({{ expr }})) as decimal(38, 0)) as string),
+        '.',
+        lpad(cast(cast((abs({{ expr }}) - floor(abs({{ expr }}))) * 1{{ '0' * scale }} as decimal(38, 0)) as string), {{ scale }}, '0')
+    ) end
+{%- endmacro %}
+
+{#- regexp_replace with DuckDB's semantics: the FIRST match only unless all=true (DuckDB's 'g' flag).
+    `pattern` and `replacement` are the regex and replacement as DuckDB sees them (write them in jinja strings:
+    '\d' is fine, but jinja decodes '\b', '\1', '\n' as escapes, so write '\\b'). Spark forms:
+      * the literal is escaped for Spark's parser (it reads '\d' as 'd': a pattern silently stops matching);
+      * Spark's regexp_replace always replaces every match and its 4th argument is a start POSITION, not flags:
+        first-match-only is '(?s)^(.*?)(?:pattern)' -> '$1replacement' (the leftmost match, as DuckDB).
+    Only patterns valid in both RE2 (DuckDB) and java.util.regex (Spark): no backreferences, no lookaround. -#}
+{% macro regex_replace(expr, pattern, replacement, all=false) %}{{ return(adapter.dispatch('regex_replace', 'synapscale')(expr, pattern, replacement, all)) }}{% endmacro %}
+{% macro default__regex_replace(expr, pattern, replacement, all) -%}
+    regexp_replace({{ expr }}, '{{ pattern | replace("'", "''") }}', '{{ replacement | replace("'", "''") }}'{% if all %}, 'g'{% endif %})
+{%- endmacro %}
+{% macro spark__regex_replace(expr, pattern, replacement, all) -%}
+    {%- if '\\' in replacement or '$' in replacement -%}
+        {%- do exceptions.raise_compiler_error("regex_replace: group references in the replacement have no common form") -%}
+    {%- endif -%}
+    {%- set spark_pattern = pattern if all else '(?s)^(.*?)(?:' ~ pattern ~ ')' -%}
+    {%- set spark_replacement = replacement if all else '$1' ~ replacement -%}
+    regexp_replace({{ expr }}, {{ spark_string_literal(spark_pattern) }}, {{ spark_string_literal(spark_replacement) }})
+{%- endmacro %}
+
+{#- A Spark SQL string literal for any text: Spark unescapes backslashes in literals (spark.sql.parser.
+    escapedStringLiterals=false, the default), so '\' and "'" are escaped with a backslash. -#}
+{% macro spark_string_literal(text) -%}
+    '{{ text | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Materialization settings
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- For incremental models that only ever add rows whose unique_key is new (usage_logs, billing_events select
+    new keys only). DuckDB keeps delete+insert; Spark's Parquet tables have no delete or merge (Delta/Iceberg
+    do), and append is exact for such models. In config(): incremental_strategy=new_keys_incremental_strategy() -#}
+{% macro new_keys_incremental_strategy() %}{{ return(adapter.dispatch('new_keys_incremental_strategy', 'synapscale')()) }}{% endmacro %}
+{% macro default__new_keys_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
+{% macro spark__new_keys_incremental_strategy() %}{{ return('append') }}{% endmacro %}
+
+
+{# ---------------------------------------------------------------------------------------------------------
+   Marts (docs/marts/). DuckDB forms only; the Spark port adds the spark__ forms.
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- The calendar date of an instant in a named IANA zone (a column or a literal), DST included. -#}
+{% macro local_date(expr, timezone) %}{{ return(adapter.dispatch('local_date', 'synapscale')(expr, timezone)) }}{% endmacro %}
+{% macro default__local_date(expr, timezone) %}({{ expr }} at time zone {{ timezone }})::date{% endmacro %}
+
+{#- Continuous percentile, linear interpolation between the two nearest ranks (position (n - 1) x q), as
+    polars' quantile(q, interpolation="linear") and numpy's default. NULLs are ignored. -#}
+{% macro percentile_cont(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont', 'synapscale')(expr, fraction)) }}{% endmacro %}
+{% macro default__percentile_cont(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
+
+{#- First day of the ISO week (Monday) / of the month of a date, as a date. -#}
+{% macro week_start(expr) %}{{ return(adapter.dispatch('week_start', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__week_start(expr) %}date_trunc('week', {{ expr }})::date{% endmacro %}
+
+{% macro month_start(expr) %}{{ return(adapter.dispatch('month_start', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__month_start(expr) %}date_trunc('month', {{ expr }})::date{% endmacro %}
+
+{#- A date plus n days (n may be negative), and the whole days from one date to another. -#}
+{% macro add_days(expr, days) %}{{ return(adapter.dispatch('add_days', 'synapscale')(expr, days)) }}{% endmacro %}
+{% macro default__add_days(expr, days) %}({{ expr }} + ({{ days }}))::date{% endmacro %}
+
+{% macro add_months(expr, months) %}{{ return(adapter.dispatch('add_months', 'synapscale')(expr, months)) }}{% endmacro %}
+{% macro default__add_months(expr, months) %}({{ expr }} + {{ months }} * interval 1 month)::date{% endmacro %}
+
+{% macro days_between(start_expr, end_expr) %}{{ return(adapter.dispatch('days_between', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
+{% macro default__days_between(start_expr, end_expr) %}({{ end_expr }} - {{ start_expr }}){% endmacro %}
+
+{#- Whole hours from `start_at` to `end_at` (instants on hour boundaries, UTC session). -#}
+{% macro hours_between(start_at, end_at) %}{{ return(adapter.dispatch('hours_between', 'synapscale')(start_at, end_at)) }}{% endmacro %}
+{% macro default__hours_between(start_at, end_at) %}date_diff('hour', {{ start_at }}, {{ end_at }}){% endmacro %}
+
+{#- UTC midnight starting a date, as an instant. -#}
+{% macro date_start_instant(expr) %}{{ return(adapter.dispatch('date_start_instant', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__date_start_instant(expr) %}({{ expr }}::timestamp at time zone 'UTC'){% endmacro %}
+
+{#- One row per date from start to end inclusive (scalar expressions), in a column named date_day. -#}
+{% macro date_series(start_expr, end_expr) %}{{ return(adapter.dispatch('date_series', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
+{% macro default__date_series(start_expr, end_expr) -%}
+    select unnest(generate_series(({{ start_expr }})::date, ({{ end_expr }})::date, interval 1 day))::date as date_day
+{%- endmacro %}
+
+{#- An exact DECIMAL(38,18) quotient of a non-negative or negative DECIMAL(38,18) amount by a positive whole
+    count, truncated toward zero at 18 decimals (DuckDB's decimal division gives a DOUBLE). NULL when the
+    count is 0 or NULL. -#}
+{% macro divide_money(amount, count) %}{{ return(adapter.dispatch('divide_money', 'synapscale')(amount, count)) }}{% endmacro %}
+{% macro default__divide_money(amount, count) -%}
+    case when {{ count }} > 0 then (
+        (replace(({{ amount }})::decimal(38, 18)::varchar, '.', '')::hugeint // ({{ count }})::hugeint)::decimal(38, 0)
+        * 0.000000000000000001::decimal(19, 18)
+    )::decimal(38, 18) end
+{%- endmacro %}
+
+{#- Aggregate: a JSON object text mapping each key of the group to true, keys sorted ('{"prod":true,"rag":true}');
+    NULL over no rows. The keys of a group must be distinct. (FOCUS Tags: a valueless tag carries true.) -#}
+{% macro json_true_object_agg(key_expr) %}{{ return(adapter.dispatch('json_true_object_agg', 'synapscale')(key_expr)) }}{% endmacro %}
+{% macro default__json_true_object_agg(key_expr) -%}
+    '{' || string_agg(to_json({{ key_expr }})::varchar || ':true', ',' order by {{ key_expr }}) || '}'
+{%- endmacro %}
+
+{#- Config of a mart rebuilt by whole day (or month) slices: DuckDB deletes the slices the new rows bring and
+    inserts them again (delete+insert keyed on the slice column); Spark overwrites the partitions of that
+    column (insert_overwrite, partition_by). Use: config(materialized='incremental', **day_slice_config('usage_date')). -#}
+{% macro day_slice_config(slice_column) %}{{ return(adapter.dispatch('day_slice_config', 'synapscale')(slice_column)) }}{% endmacro %}
+{% macro default__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'delete+insert', 'unique_key': slice_column, 'on_schema_change': 'fail'}) }}{% endmacro %}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Text for people (alert messages, reasons)
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- Money for a sentence: '$1,234.57' (rounded half-even to cents first; negative: '-$1.00'). -#}
+{% macro format_usd(expr) %}{{ return(adapter.dispatch('format_usd', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_usd(expr) -%}
+    (case when {{ expr }} < 0 then '-' else '' end || '$' || format('{:,.2f}', abs(round_even(({{ expr }})::decimal(38, 18), 2))))
+{%- endmacro %}
+
+{#- A number with `places` decimals ('0.81'), no thousands separator. -#}
+{% macro format_fixed(expr, places) %}{{ return(adapter.dispatch('format_fixed', 'synapscale')(expr, places)) }}{% endmacro %}
+{% macro default__format_fixed(expr, places) %}format('{:.{{ places }}f}', ({{ expr }})::double){% endmacro %}
+
+{#- An integer with thousands separators ('12,345'). -#}
+{% macro format_count(expr) %}{{ return(adapter.dispatch('format_count', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_count(expr) %}format('{:,}', ({{ expr }})::bigint){% endmacro %}
+
+{#- Texts of a group joined by `separator`, in the order of `order_by` (an aggregate). -#}
+{% macro string_agg_ordered(expr, separator, order_by) %}{{ return(adapter.dispatch('string_agg_ordered', 'synapscale')(expr, separator, order_by)) }}{% endmacro %}
+{% macro default__string_agg_ordered(expr, separator, order_by) %}string_agg({{ expr }}, '{{ separator }}' order by {{ order_by }}){% endmacro %}
