@@ -101,6 +101,9 @@ def resolve(requested: Requested, choices: data.Choices) -> tuple[data.Filters, 
         missing = [v for v in values if v not in available[field_name]]
         if missing:
             notes.append(f"no {field_name[:-1]} {', '.join(f'`{v}`' for v in missing)} in the data")
+    if len(kept.get("tags", ())) > 1:  # one tag at a time: a call with two tags would count twice
+        notes.append(f"one tag at a time; showing `{kept['tags'][0]}`")
+        kept["tags"] = kept["tags"][:1]
     filters = data.Filters(start, end, requested.day_boundary or "utc", **kept)
     return filters, notes
 
@@ -212,7 +215,12 @@ def _draw(choices: data.Choices, local_available: bool) -> data.Filters:
         }
         if choices.tags:
             lists["tags"] = st.multiselect(
-                "Tags", choices.tags, key=KEY["tags"], placeholder="All calls, tagged or not"
+                "Tag",
+                choices.tags,
+                key=KEY["tags"],
+                max_selections=1,
+                placeholder="All calls, tagged or not",
+                help="Only the calls carrying this tag (UTC days). One at a time: a call can carry several tags.",
             )
         st.caption("This page's address holds every filter: copy it to share this exact view.")
     start, end = (picked[0], picked[-1]) if picked else (choices.first_day, choices.last_day)

@@ -92,3 +92,14 @@ def page(title: str, intro: str) -> Context | None:
         )
         return None
     return view
+
+
+def scope_note(view: Context, applies: str, utc: bool = True) -> None:
+    """Say which shared filters this page's marts can honour (and that its days are UTC days)."""
+    assert view.filters is not None
+    st.caption(f"Filters that apply here: {applies}.")
+    if utc and view.filters.day_boundary == "local":
+        st.info(
+            "This page's marts count UTC days: the day boundary filter applies to Overview and Cost explorer only.",
+            icon=":material/schedule:",
+        )

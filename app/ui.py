@@ -116,3 +116,15 @@ def bars(
 
 def show(chart: alt.Chart, height: int = 320) -> None:
     st.altair_chart(chart.properties(height=height), width="stretch", height=height + 80)  # + axis and legend
+
+
+def percent_column(label: str, help: str | None = None) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="percent", help=help)
+
+
+def number_column(label: str, digits: int = 0, help: str | None = None) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format=f"%.{digits}f", help=help)
+
+
+def text_column(label: str, help: str | None = None) -> st.column_config.TextColumn:
+    return st.column_config.TextColumn(label, help=help)

@@ -19,6 +19,7 @@ Prints a Markdown table; docs/dashboard.md quotes it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import statistics
@@ -59,6 +60,16 @@ def with_shell(page: Load) -> Load:
     return lambda serve, filters: (shell(serve, filters), page(serve, filters))
 
 
+def whatif_page(serve: data.Serve, filters: data.Filters) -> object:
+    targets = uncached(data.whatif_targets)(serve, filters)
+    return uncached(data.whatif)(serve, filters, targets["target_llm_id"][0]) if targets.height else targets
+
+
+def local_days(page: Load) -> Load:
+    """The same page with each workspace's own days."""
+    return lambda serve, filters: page(serve, dataclasses.replace(filters, day_boundary="local"))
+
+
 PAGES: dict[str, Load] = {
     "shell alone (the snapshot: marts, publication, filter choices)": shell,
     "Overview": with_shell(lambda serve, filters: uncached(data.overview)(serve, filters)),
@@ -66,7 +77,17 @@ PAGES: dict[str, Load] = {
         lambda serve, filters: uncached(data.cost_explorer)(serve, filters, "workspace")
     ),
     "Cost explorer, by user": with_shell(lambda serve, filters: uncached(data.cost_explorer)(serve, filters, "user")),
+    "Overview, each workspace's own days": with_shell(local_days(lambda s, f: uncached(data.overview)(s, f))),
+    "Cost explorer by user, own days": with_shell(local_days(lambda s, f: uncached(data.cost_explorer)(s, f, "user"))),
     "Invoices (and one invoice's lines)": with_shell(invoices_page),
+    "What-if repricing (every target, then the cheapest)": with_shell(whatif_page),
+    "Model performance": with_shell(lambda serve, filters: uncached(data.performance)(serve, filters)),
+    "Feedback and quality": with_shell(lambda serve, filters: uncached(data.quality)(serve, filters)),
+    "Recommendations": with_shell(lambda serve, filters: uncached(data.recommendations)(serve, filters)),
+    "Trends": with_shell(lambda serve, filters: uncached(data.trends)(serve, filters)),
+    "Budgets and alerts": with_shell(lambda serve, filters: uncached(data.budgets)(serve, filters)),
+    "Churn risk": with_shell(lambda serve, filters: uncached(data.churn)(serve, filters)),
+    "Data quality": with_shell(lambda serve, filters: uncached(data.data_quality)(serve, filters)),
 }
 
 

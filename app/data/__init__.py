@@ -10,11 +10,17 @@
 - Money stays DECIMAL here; pages cast to float only for charts.
 
 `source` holds the file, its snapshot (what a publication offers) and the filters; one module per page area
-holds that area's queries (`spend` today; performance, planning and operations as their marts land).
+holds that area's queries: `spend` (Overview, Cost explorer, Invoices), `models` (performance, quality,
+recommendations), `planning` (trends, budgets, churn, what-if) and `operations` (data quality).
 """
 
+from app.data.models import Performance, Quality, performance, quality, recommendations
+from app.data.operations import LATENESS_ORDER, DataQuality, data_quality
+from app.data.planning import BUCKETS as WHATIF_BUCKETS
+from app.data.planning import Budgets, Trends, WhatIf, budgets, churn, trends, whatif, whatif_targets
 from app.data.source import (
     DAY_BOUNDARIES,
+    TAGS,
     Choices,
     DayBoundary,
     Filters,
@@ -38,6 +44,7 @@ from app.data.spend import (
     Overview,
     cost_explorer,
     dimensions,
+    focus_csv,
     invoice_lines,
     invoices,
     overview,
@@ -47,26 +54,45 @@ __all__ = [
     "BUCKETS",
     "DAY_BOUNDARIES",
     "DIMENSIONS",
+    "LATENESS_ORDER",
+    "TAGS",
+    "WHATIF_BUCKETS",
+    "Budgets",
     "Choices",
     "CostExplorer",
+    "DataQuality",
     "DayBoundary",
     "Filters",
     "Grain",
     "Overview",
+    "Performance",
     "Publication",
+    "Quality",
     "Serve",
     "Snapshot",
+    "Trends",
+    "WhatIf",
+    "budgets",
     "catalog",
     "choices",
+    "churn",
     "connect",
     "cost_explorer",
     "current_serve",
+    "data_quality",
     "dimensions",
+    "focus_csv",
     "has_day_boundary",
     "invoice_lines",
     "invoices",
     "overview",
+    "performance",
     "publication",
+    "quality",
+    "recommendations",
     "serve_path",
     "snapshot",
+    "trends",
+    "whatif",
+    "whatif_targets",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -97,19 +97,13 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl
 # --- filters and where the days come from -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Grain:
-    """A mart the pages aggregate, and how its rows map to days: a DATE column, or a UTC-hour TIMESTAMPTZ."""
+    """A mart the pages aggregate, and its DATE column (queries alias it `usage_date`, whichever day it is)."""
 
     relation: str
-    day_column: str | None = None
-    hour_column: str | None = None
+    day_column: str
 
     def day_range(self, start: date, end: date) -> tuple[str, list[object]]:
-        if self.day_column:
-            return f"{self.day_column} between ? and ?", [start, end]
-        # Half-open UTC instants keep the predicate on the raw column (zone maps prune row groups).
-        lower = datetime.combine(start, time(), UTC)
-        upper = datetime.combine(end + timedelta(days=1), time(), UTC)
-        return f"{self.hour_column} >= ? and {self.hour_column} < ?", [lower, upper]
+        return f"{self.day_column} between ? and ?", [start, end]
 
 
 @dataclass(frozen=True)
@@ -121,21 +115,23 @@ class DayBoundary:
     users: Grain
 
 
-# The local-day source is a mart of its own (workspace-local date x workspace x user x model x provider), so the
-# local path is a second SQL source, not a second page. Hourly UTC rows cannot be re-cut into local days for
-# half-hour time zones (Asia/Kolkata), hence a mart built from the calls themselves.
+# Each day boundary reads its own marts, so the local path is a second SQL source, not a second page. Local days
+# come from marts.cost_daily_local, built from the calls (a UTC hour can straddle a half-hour zone's midnight).
 DAY_BOUNDARIES = {
     "utc": DayBoundary(
         "UTC days",
         days=Grain("marts.cost_daily", day_column="usage_date"),
-        users=Grain("marts.cost_hourly", hour_column="usage_hour"),
+        users=Grain("marts.cost_daily_by_user", day_column="usage_date"),
     ),
     "local": DayBoundary(
         "Each workspace's own days",
-        days=Grain("marts.cost_daily_local", day_column="usage_date"),
-        users=Grain("marts.cost_daily_local", day_column="usage_date"),
+        days=Grain("marts.cost_daily_local", day_column="local_date"),
+        users=Grain("marts.cost_daily_local", day_column="local_date"),
     ),
 }
+# One row per call x tag (UTC days): a call with two tags is in two rows, so the tag filter takes one tag at a time
+# and every figure under it stays exact.
+TAGS = Grain("marts.cost_daily_by_tag", day_column="usage_date")
 
 
 @dataclass(frozen=True)
@@ -155,7 +151,7 @@ class Filters:
         return DAY_BOUNDARIES[self.day_boundary]
 
 
-def _where(filters: Filters, grain: Grain, columns: frozenset[str]) -> tuple[str, list[object]]:
+def _where(filters: Filters, grain: Grain) -> tuple[str, list[object]]:
     """The where clause (placeholders only) and its parameters, for one grain."""
     clause, params = grain.day_range(filters.start, filters.end)
     clauses = [clause]
@@ -167,16 +163,23 @@ def _where(filters: Filters, grain: Grain, columns: frozenset[str]) -> tuple[str
         if values:
             clauses.append(f"list_contains(?, {column})")
             params.append(list(values))
-    if filters.tags and "tags" in columns:
-        clauses.append("list_has_any(tags, ?)")
-        params.append(list(filters.tags))
+    if filters.tags and grain == TAGS:
+        clauses.append("tag = ?")
+        params.append(filters.tags[0])
     return " and ".join(clauses), params
+
+
+def grain_of(filters: Filters, users: bool = False) -> Grain:
+    """The mart the filters read: the tag mart when a tag is chosen (UTC days), else their boundary's."""
+    if filters.tags and filters.day_boundary == "utc":
+        return TAGS
+    return filters.boundary.users if users else filters.boundary.days
 
 
 def _scope(serve: Serve, filters: Filters, users: bool = False) -> tuple[str, str, list[object]]:
     """(relation, where clause, parameters) for the filters on the day or user grain of their boundary."""
-    grain = filters.boundary.users if users else filters.boundary.days
-    where, params = _where(filters, grain, catalog(serve).get(grain.relation, frozenset()))
+    grain = grain_of(filters, users)
+    where, params = _where(filters, grain)
     return grain.relation, where, params
 
 
@@ -196,7 +199,7 @@ class Choices:
     workspaces: dict[str, str]  # workspace_id -> display label
     providers: tuple[str, ...]
     models: tuple[str, ...]
-    tags: tuple[str, ...]  # empty when no mart carries tags
+    tags: tuple[str, ...]  # empty when the tag mart is not published (or for local days)
     last_billed_day: date | None = None  # later when late usage is billed in a month without calls
 
     @property
@@ -237,7 +240,7 @@ def snapshot(serve: Serve) -> Snapshot:
             )
             (last_billed,) = _row(con, "select max(billing_period_end_date) from marts.invoices")
         offered = {
-            name: _choices(con, boundary.days, relations[boundary.days.relation], names, last_billed)
+            name: _choices(con, boundary.days, name == "utc" and TAGS.relation in relations, names, last_billed)
             for name, boundary in DAY_BOUNDARIES.items()
             if {boundary.days.relation, boundary.users.relation} <= relations.keys()
         }
@@ -247,18 +250,16 @@ def snapshot(serve: Serve) -> Snapshot:
 def _choices(
     con: duckdb.DuckDBPyConnection,
     grain: Grain,
-    columns: frozenset[str],
+    tagged: bool,
     names: dict[str, str],
     last_billed: date | None,
 ) -> Choices:
     distinct = [f"coalesce(array_agg(distinct {c} order by {c}), [])" for c in ("workspace_id", "provider", "model")]
-    tags = (
-        f"(select coalesce(array_agg(distinct t order by t), []) from (select unnest(tags) as t from {grain.relation}))"
-    )
+    tags = f"(select coalesce(array_agg(distinct tag order by tag), []) from {TAGS.relation})"
     first, last, workspace_ids, providers, models, tag_list = _row(
         con,
         f"select min({grain.day_column}), max({grain.day_column}), {', '.join(distinct)}, "
-        f"{tags if 'tags' in columns else '[]::varchar[]'} from {grain.relation}",
+        f"{tags if tagged else '[]::varchar[]'} from {grain.relation}",
     )
     labels = {ws: f"{names[ws]} ({ws})" if names.get(ws) else ws for ws in workspace_ids}
     return Choices(first, last, labels, tuple(providers), tuple(models), tuple(tag_list), last_billed)
@@ -280,3 +281,25 @@ def choices(serve: Serve, day_boundary: str) -> Choices:
 
 def has_day_boundary(serve: Serve, day_boundary: str) -> bool:
     return day_boundary in snapshot(serve).choices
+
+
+def where(
+    filters: Filters,
+    *,
+    day: str | None = None,
+    workspace: str | None = None,
+    provider: str | None = None,
+    model: str | None = None,
+) -> tuple[str, list[object]]:
+    """The shared filters as a where clause on any mart: each argument names the mart's column for that filter
+    (None: the mart has no such column, the filter does not apply). Placeholders only; values are parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if day:
+        clauses.append(f"{day} between ? and ?")
+        params += [filters.start, filters.end]
+    for column, values in ((workspace, filters.workspaces), (provider, filters.providers), (model, filters.models)):
+        if column and values:
+            clauses.append(f"list_contains(?, {column})")
+            params.append(list(values))
+    return " and ".join(clauses) or "true", params

@@ -1,10 +1,14 @@
-"""The Spend pages' queries: Overview, Cost explorer, Invoices (marts.cost_daily, cost_hourly, invoices,
-invoice_lines). One connection per page load; money stays DECIMAL."""
+"""The Spend pages' queries: Overview, Cost explorer, Invoices (marts.cost_daily, cost_daily_by_user,
+cost_daily_local, cost_daily_by_tag, invoices, invoice_lines, focus_charges). One connection per page load; money
+stays DECIMAL."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -12,17 +16,20 @@ import streamlit as st
 
 from app.data.source import (
     CACHE,
-    DAY_BOUNDARIES,
     MONEY,
+    TAGS,
     Filters,
     Serve,
     _frame,
     _row,
     _scope,
+    _where,
     catalog,
     connect,
+    grain_of,
     snapshot,
 )
+from synapscale.focus_export import export_focus
 
 # The five priced token buckets (docs/cost.md): (label, token column, cost column).
 BUCKETS = (
@@ -76,11 +83,12 @@ def overview(serve: Serve, filters: Filters) -> Overview:
         by_day = _frame(
             con,
             f"""
-            select usage_date, sum(calls)::bigint as calls, sum(cost_usd)::{MONEY} as spend_usd
+            select {grain_of(filters).day_column} as usage_date, sum(calls)::bigint as calls,
+                sum(cost_usd)::{MONEY} as spend_usd
             from {relation}
             where {where}
-            group by usage_date
-            order by usage_date
+            group by 1
+            order by 1
             """,
             params,
         )
@@ -115,9 +123,9 @@ DIMENSIONS = {
 
 
 def dimensions(serve: Serve, day_boundary: str) -> tuple[str, ...]:
-    """The group-by choices this publication supports (tag only when the mart carries tags)."""
-    columns = catalog(serve).get(DAY_BOUNDARIES[day_boundary].days.relation, frozenset())
-    return tuple(name for name in DIMENSIONS if name != "tag" or "tags" in columns)
+    """The group-by choices this publication supports (tag on UTC days, when the tag mart is published)."""
+    tagged = day_boundary == "utc" and TAGS.relation in catalog(serve)
+    return tuple(name for name in DIMENSIONS if name != "tag" or tagged)
 
 
 def _measures() -> str:
@@ -149,13 +157,13 @@ def cost_explorer(serve: Serve, filters: Filters, dimension: str, top: int = 10)
     relation, where, params = (
         (user_relation, user_where, user_params) if dimension == "user" else (day_relation, day_where, day_params)
     )
-    # A call with two tags counts under both: the tag view is a breakdown, not a partition.
-    source = f"(select *, unnest(tags) as tag from {relation})" if dimension == "tag" else relation
+    if dimension == "tag":  # a call with two tags counts under both: the tag view is a breakdown, not a partition
+        relation, (where, params) = TAGS.relation, _where(filters, TAGS)
     group = ", ".join(DIMENSIONS[dimension])
     with connect(serve) as con:
         breakdown = _frame(
             con,
-            f"select {group}, {_measures()} from {source} where {where} group by {group} "
+            f"select {group}, {_measures()} from {relation} where {where} group by {group} "
             f"order by spend_usd desc, {group}",
             params,
         )
@@ -240,3 +248,14 @@ def invoice_lines(serve: Serve, invoice_id: str) -> pl.DataFrame:
             """,
             [invoice_id],
         )
+
+
+# --- FOCUS export (Invoices) -------------------------------------------------------------------------------------
+def focus_csv(serve: Serve, month: date) -> bytes:
+    """One billing month of marts.focus_charges as the FOCUS 1.2 CSV that `synapscale export focus` writes (the one
+    definition of the file: synapscale/focus_export.py), read from this publication. Built only when the viewer
+    asks for it (a month at 10M calls is tens of MB)."""
+    with tempfile.TemporaryDirectory(prefix="synapscale-focus-") as folder:
+        out = Path(folder) / f"focus_{month:%Y-%m}.csv"
+        export_focus(Path(serve.path), month, out)
+        return out.read_bytes()

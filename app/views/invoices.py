@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -109,6 +111,26 @@ def lines_section(serve: data.Serve, invoices: pl.DataFrame) -> None:
     )
 
 
+def focus_section(serve: data.Serve, invoices: pl.DataFrame) -> None:
+    if "marts.focus_charges" not in data.catalog(serve):
+        return
+    st.subheader("FOCUS export")
+    st.caption(
+        "One billing month of every workspace's charges as a FinOps FOCUS 1.2 CSV (marts.focus_charges; the same "
+        "file as `synapscale export focus --month YYYY-MM`), for finance and FinOps tools. Money unrounded."
+    )
+    months = {f"{month:%Y-%m}": f"{month:%B %Y}" for month in invoices["billing_period"].unique().sort(descending=True)}
+    month = filters.page_choice("focus_month", "Billing month", months, default=next(iter(months)), menu=True)
+    st.download_button(
+        f"Download FOCUS {month} (CSV)",
+        lambda: data.focus_csv(serve, date.fromisoformat(f"{month}-01")),
+        file_name=f"focus_{month}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download-focus",
+    )
+
+
 view = shell.page("Invoices", "What each workspace is billed per month: usage, adjustments and credits.")
 if view is not None:
     invoices = data.invoices(view.serve, view.filters)
@@ -139,3 +161,4 @@ if view is not None:
             },
         )
         lines_section(view.serve, invoices)
+        focus_section(view.serve, invoices)

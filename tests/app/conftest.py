@@ -3,27 +3,53 @@
 - `published` (tests/conftest.py): the hand-computed 7-call fixture, January 2025;
 - `demo_published`: a small generated data set (the generator `make demo` uses, fewer events);
 - `empty_published`: the pipeline run on an empty landing folder (a published serve file with no usage);
+- `local_published`: the 7-call fixture, one more Globex call, and workspace snapshots in São Paulo (UTC-3) and
+  Kolkata (UTC+05:30), so each workspace's own days differ from UTC days (and Acme has a $4 budget);
 
 and `open_app`, which opens the app in Streamlit's AppTest as a link would: a serve file, a page, a query string.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import navigation
 from tests.support.cli import Published, synapscale
-from tests.support.paths import PROJECT_DIR
+from tests.support.paths import FIXTURES, PROJECT_DIR
 
 ENTRY = str(PROJECT_DIR / "app" / "streamlit_app.py")
 PAGE_SCRIPTS = {spec.url_path: spec.script for spec in navigation.PAGES}
-DEMO_ARGS = ("--events", "30000", "--days", "60", "--workspaces", "8", "--users", "80", "--seed", "42")
+LOCAL_WORKSPACES = (
+    "workspace_id,name,plan,monthly_budget_usd,timezone,created_at\n"
+    "ws-acme,Acme Labs,enterprise,4.00,America/Sao_Paulo,2024-06-01T00:00:00Z\n"
+    "ws-globex,Globex,team,1000,Asia/Kolkata,2024-02-10T00:00:00Z\n"
+)
+DEMO_ARGS = (
+    *("--events", "30000", "--days", "60", "--workspaces", "8", "--users", "80", "--seed", "42"),
+    *("--churn-rate", "0.25"),
+)
+# One call that spends far more than its workspace ever does (10M uncached input tokens on gpt-4o: $25), so the
+# demo has a spend anomaly to mark on the Trends chart.
+SPIKE = (
+    '{"event_id": "evt-spike", "occurred_at": "2025-03-20T12:00:00Z", "workspace_id": "ws_0003", '
+    '"user_id": "usr-spike", "provider": "openai", "model": "gpt-4o", "input_tokens": 10000000, "output_tokens": 0}\n'
+)
+# A Globex call at 19:00 UTC on 11 January: already 12 January (00:30) in Kolkata. gpt-4o-mini: 100k x 0.15 +
+# 10k x 0.60 per 1M = 0.021.
+KOLKATA_CALL = (
+    '{"event_id": "evt-kolkata", "occurred_at": "2025-01-11T19:00:00Z", "workspace_id": "ws-globex", '
+    '"user_id": "usr-chen", "provider": "openai", "model": "gpt-4o-mini", "input_tokens": 100000, '
+    '"output_tokens": 10000}\n'
+)
 
 OpenApp = Callable[..., AppTest]
 
@@ -70,9 +96,18 @@ def app_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, B
     demo = tmp_path_factory.mktemp("demo")
     generated = synapscale("generate", *DEMO_ARGS, "--out", str(demo / "landing"))
     assert generated.returncode == 0, generated.stderr
+    (demo / "landing" / "usage_spike.jsonl").write_text(SPIKE)
     empty = tmp_path_factory.mktemp("empty")
     (empty / "landing").mkdir()
-    builds = {"demo": Build(demo, demo / "landing"), "empty": Build(empty, empty / "landing")}
+    local = tmp_path_factory.mktemp("local")
+    shutil.copytree(FIXTURES / "landing", local / "landing")
+    (local / "landing" / "workspaces.csv").write_text(LOCAL_WORKSPACES)
+    (local / "landing" / "usage_kolkata.jsonl").write_text(KOLKATA_CALL)
+    builds = {
+        "demo": Build(demo, demo / "landing"),
+        "empty": Build(empty, empty / "landing"),
+        "local": Build(local, local / "landing"),
+    }
     try:
         yield builds
     finally:
@@ -83,6 +118,11 @@ def app_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, B
 @pytest.fixture(scope="session")
 def demo_published(app_builds: dict[str, Build]) -> Published:
     return app_builds["demo"].published()
+
+
+@pytest.fixture(scope="session")
+def local_published(app_builds: dict[str, Build]) -> Published:
+    return app_builds["local"].published()
 
 
 @pytest.fixture(scope="session")
@@ -118,8 +158,28 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [element.value for element in getattr(at, kind)]
 
 
+def downloads(at: AppTest) -> list[str]:
+    """The labels of the page's download buttons."""
+    return [button.proto.label for button in at.get("download_button")]
+
+
 def assert_clean(at: AppTest) -> None:
-    """No exception and no error box; and one CSV download per table on the page."""
+    """No exception and no error box; and one CSV download per table on the page (beside the FOCUS file)."""
     assert not at.exception, [exception.value for exception in at.exception]
     assert not at.error, texts(at, "error")
-    assert len(at.get("download_button")) == len(at.dataframe)
+    tables = [label for label in downloads(at) if not label.startswith("Download FOCUS")]
+    assert len(tables) == len(at.dataframe)
+
+
+def frame(at: AppTest, title: str) -> pd.DataFrame:
+    """The table whose CSV download is named `title` (tables and their downloads come in the same order)."""
+    titles = [label for label in downloads(at) if not label.startswith("Download FOCUS")]
+    return at.dataframe[titles.index(f"Download {title} (CSV)")].value
+
+
+def without(serve_db: Path, destination: Path, relation: str) -> Path:
+    """A copy of serve_db that lacks one relation (a publication from before that mart existed)."""
+    shutil.copyfile(serve_db, destination)
+    with duckdb.connect(str(destination)) as con:
+        con.execute(f"drop table {relation}")
+    return destination

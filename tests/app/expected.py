@@ -29,6 +29,14 @@ def table(serve_db: Path, relation: str) -> pl.DataFrame:
         return con.sql(f"select * from {relation}").pl()
 
 
+def relations(serve_db: Path) -> list[str]:
+    """Every table and view the serve file publishes, as schema.name."""
+    with duckdb.connect(str(serve_db), read_only=True) as con:
+        return [
+            name for (name,) in con.execute("select schema_name || '.' || table_name from duckdb_tables()").fetchall()
+        ]
+
+
 @dataclass(frozen=True)
 class Scope:
     """A filter as a test states it: inclusive UTC dates and optional lists."""

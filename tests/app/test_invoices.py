@@ -3,11 +3,16 @@ and polars over the demo's invoices mart. (Adjustments after a closed month: tes
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
+import polars as pl
+
+from app import data
 from tests.app import expected
-from tests.app.conftest import OpenApp, assert_clean, metrics, texts
+from tests.app.conftest import OpenApp, assert_clean, downloads, metrics, texts
 from tests.support.cli import Published
 
 
@@ -67,3 +72,24 @@ def test_demo_invoices_for_the_months_the_range_touches(open_app: OpenApp, demo_
     assert sorted(zip(table["workspace_id"], months_shown, table["total_usd"], strict=True)) == sorted(
         months.select("workspace_id", "billing_period", "total_usd").iter_rows()
     )
+
+
+def test_the_focus_download_is_the_months_focus_charges(demo_published: Published) -> None:
+    serve = data.current_serve(demo_published.serve_db)
+    assert serve is not None
+    mart = expected.table(demo_published.serve_db, "marts.focus_charges").filter(
+        pl.col("x_BillingPeriod") == date(2025, 3, 1)
+    )
+    rows = list(csv.DictReader(io.StringIO(data.focus_csv(serve, date(2025, 3, 1)).decode())))
+    assert len(rows) == mart.height > 0
+    assert sum(Decimal(row["BilledCost"]) for row in rows) == mart["BilledCost"].sum()
+    assert {row["x_BillingPeriod"] for row in rows} == {"2025-03-01"}
+    assert "x_LastIngestedAt" not in rows[0]
+
+
+def test_invoices_offer_the_focus_file_per_month(open_app: OpenApp, demo_published: Published) -> None:
+    link = {"from": "2025-02-01", "to": "2025-03-31", "focus_month": "2025-02"}
+    at = open_app(demo_published.serve_db, page="invoices", **link)
+    assert_clean(at)
+    assert at.selectbox(key="page.focus_month").value == "2025-02"
+    assert "Download FOCUS 2025-02 (CSV)" in downloads(at)
