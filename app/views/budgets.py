@@ -43,14 +43,19 @@ def timeline(alerts: pl.DataFrame) -> alt.Chart:
     )
 
 
+TOP_BUDGETS = 15
+
+
 def budget_chart(month: pl.DataFrame) -> alt.Chart:
+    """Spent and forecast as a share of each workspace's own budget (budgets differ by 1000x), the 100 % line."""
     frame = ui.chart_ready(
-        month.filter(pl.col("budget_usd").is_not_null()).with_columns(
-            pl.coalesce("workspace_name", "workspace_id").alias("workspace")
-        )
+        month.filter(pl.col("budget_usd").is_not_null())
+        .sort("forecast_pct_of_budget", descending=True, nulls_last=True)
+        .head(TOP_BUDGETS)
+        .with_columns(pl.coalesce("workspace_name", "workspace_id").alias("workspace"))
     )
-    money = alt.Axis(format="$,.2~f")
-    y = alt.Y("workspace:N", title="Workspace", sort="-x", axis=alt.Axis(labelLimit=260))
+    order = frame["workspace"].to_list()
+    y = alt.Y("workspace:N", title="Workspace", sort=order, axis=alt.Axis(labelLimit=260))
     tooltip = [
         alt.Tooltip("workspace:N", title="Workspace"),
         alt.Tooltip("spend_usd:Q", title="Spent", format=ui.MONEY_TOOLTIP),
@@ -58,10 +63,12 @@ def budget_chart(month: pl.DataFrame) -> alt.Chart:
         alt.Tooltip("budget_usd:Q", title="Budget", format=ui.MONEY_TOOLTIP),
     ]
     base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
-    forecast = base.mark_bar(color="#c6dbef").encode(x=alt.X("forecast_usd:Q", title="USD this month", axis=money))
-    spent = base.mark_bar(color="#1f77b4", height=10).encode(x="spend_usd:Q")
-    budget = base.mark_tick(color="#d62728", thickness=3, size=22).encode(x="budget_usd:Q")
-    return forecast + spent + budget
+    forecast = base.mark_bar(color="#c6dbef").encode(
+        x=alt.X("forecast_pct_of_budget:Q", title="Share of the month's budget (%)")
+    )
+    spent = base.mark_bar(color="#1f77b4", height=10).encode(x="spend_pct_of_budget:Q")
+    budget = alt.Chart().mark_rule(color="#d62728", strokeWidth=2).encode(x=alt.datum(100))
+    return alt.layer(forecast, spent, budget, data=frame)
 
 
 view = shell.page("Budgets and alerts", "Spend against each workspace's monthly budget, and when it crossed a line.")
@@ -81,13 +88,14 @@ if view is not None:
         columns[3].metric("Alerts in range", ui.count(result.alerts.height), border=True)
         st.subheader(f"{latest:%B %Y}: spent, forecast and budget")
         st.caption(
-            "Dark bar: spent so far; light bar: month-end forecast (the last 7 days' hourly run rate carried to "
-            "month end); red tick: the budget. UTC months; as of the data's last hour."
+            f"The {TOP_BUDGETS} workspaces closest to their budget. Dark bar: spent so far; light bar: month-end "
+            "forecast (the last 7 days' hourly run rate carried to month end); red line: the budget. UTC months; as "
+            "of the data's last hour."
         )
         if month["budget_usd"].is_null().all():
             st.caption("No workspace has a budget this month (seeds/workspace_budgets.csv or its snapshot).")
         else:
-            ui.show(budget_chart(month), height=max(140, 30 * month.height))
+            ui.show(budget_chart(month), height=max(140, 30 * min(TOP_BUDGETS, month.height)))
         if overrun.height:
             names = ", ".join(overrun.select(pl.coalesce("workspace_name", "workspace_id")).to_series().to_list())
             st.warning(f"Forecast to overrun this month: {names}.", icon=":material/trending_up:")

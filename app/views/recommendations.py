@@ -8,6 +8,33 @@ import streamlit as st
 
 from app import data, shell, ui
 
+OUTCOMES = ("Switch recommended", "Cheaper models, none proven as good", "No cheaper model")
+
+
+def outcome_chart(table: pl.DataFrame) -> None:
+    """How many pairs end in each outcome: why most pairs get no recommendation."""
+    outcome = (
+        pl.when(pl.col("has_recommendation"))
+        .then(pl.lit(OUTCOMES[0]))
+        .when(pl.col("cheaper_alternatives") > 0)
+        .then(pl.lit(OUTCOMES[1]))
+        .otherwise(pl.lit(OUTCOMES[2]))
+    )
+    counts = table.group_by(outcome.alias("outcome")).agg(pl.len().alias("pairs"))
+    st.subheader("Outcome per workspace × model")
+    ui.show(
+        alt.Chart(counts.to_arrow())
+        .mark_bar()
+        .encode(
+            x=alt.X("pairs:Q", title="Workspace × model pairs"),
+            y=alt.Y("outcome:N", title="Outcome", sort=list(OUTCOMES), axis=alt.Axis(labelLimit=300)),
+            color=alt.Color("outcome:N", scale=alt.Scale(domain=list(OUTCOMES)), legend=None),
+            tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("pairs:Q", title="Pairs")],
+        ),
+        height=120,
+    )
+
+
 view = shell.page(
     "Recommendations",
     "The cheapest model whose quality is not worse, repriced at each workspace's own token mix.",
@@ -35,6 +62,7 @@ if view is not None:
             ui.money(switches["monthly_saving_usd"].sum() if switches.height else 0),
             border=True,
         )
+        outcome_chart(table)
         if switches.is_empty():
             ui.empty("No recommended switch", "No cheaper model passes the quality and evidence rules yet.")
         else:
