@@ -81,3 +81,8 @@ benchmark: install
 
 clean:
 	rm -rf warehouse target logs
+
+# docs/screenshots/: the demo data in a temporary warehouse, served and photographed in headless Chromium.
+.PHONY: screenshots
+screenshots: install
+	$(BIN)/python -m tests.app.screenshots --out docs/screenshots
