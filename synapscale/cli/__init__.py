@@ -1,5 +1,5 @@
 """`synapscale` command line: the parser, and one module per command group (`run`, `ingest`, `generate`,
-`billing`, `prices`), each registering its subcommands with the handler that does the work through library
+`billing`, `prices`, `bench`), each registering its subcommands with the handler that does the work through library
 functions the tests call too."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from synapscale.cli import billing, generate, ingest, prices, run
+from synapscale.cli import bench, billing, generate, ingest, prices, run
 from synapscale.cli.args import OneLineParser, subcommands
 from synapscale.errors import UserError
 
-COMMAND_GROUPS = (run, ingest, generate, billing, prices)
+COMMAND_GROUPS = (run, ingest, generate, billing, prices, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:
