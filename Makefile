@@ -10,9 +10,33 @@ BENCH_EVENTS ?= 10000000
 export SYNAPSCALE_WAREHOUSE ?= $(CURDIR)/warehouse
 export SYNAPSCALE_LANDING ?= $(CURDIR)/landing
 
-.PHONY: install demo data run serve test lint format benchmark clean
+.PHONY: install demo data run serve test lint format benchmark clean deps-python deps-browser
 
-$(BIN)/synapscale: pyproject.toml
+# $(call debian_package,CHECK,PACKAGE,WHAT): when CHECK fails, install Debian's PACKAGE if this user may (root, or
+# passwordless sudo), else stop at once with the one command to run.
+define debian_package
+	@if ! $(1) >/dev/null 2>&1; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "make: $(3) needs $(2) (a Debian package name); install it with your system's package manager" >&2; exit 1; \
+	  elif [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	  else echo "make: $(3) needs Debian's $(2), which is not installed. Run: sudo apt-get install -y $(2)" >&2; exit 1; fi; \
+	  echo "== installing Debian's $(2) ($(3))"; \
+	  $$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) || exit 1; \
+	fi
+endef
+
+# Python >= 3.11 with venv (Debian ships venv apart, as python3-venv).
+deps-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "make: needs Python >= 3.11 as $(PYTHON) (or make PYTHON=python3.11 ...)" >&2; exit 1; }
+	$(call debian_package,$(PYTHON) -c 'import ensurepip; import venv',python3-venv,the virtual environment)
+
+# Headless Chromium for the browser test (Debian's package; Playwright drives it, no browser download).
+deps-browser:
+	$(call debian_package,command -v chromium,chromium,the browser test)
+
+$(BIN)/synapscale: pyproject.toml | deps-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -38,7 +62,8 @@ serve: install
 	$(BIN)/streamlit run app/streamlit_app.py --server.address $(ADDRESS) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-test: install
+# Everything CI runs: system packages, install, lint, then every test (pytest -m "not slow" is the quick loop).
+test: install deps-browser lint
 	$(BIN)/python -m pytest
 
 lint: install

@@ -185,6 +185,15 @@ USAGE_MIGRATIONS = tuple(
 )
 
 
+# Billing months finance has closed (synapscale billing close); dbt reads the latest as data, so a plain
+# `dbt build` bills late usage exactly as the pipeline does.
+CLOSURES_DDL = f"""
+create table if not exists {RAW_SCHEMA}.billing_period_closures (
+    billing_period DATE NOT NULL,  -- first day of the closed month (it and every earlier month are closed)
+    closed_at TIMESTAMPTZ NOT NULL
+)"""
+
+
 def all_ddl() -> list[str]:
     """Statements that create schema `raw` and every raw table (idempotent)."""
     return [
@@ -192,6 +201,7 @@ def all_ddl() -> list[str]:
         *(rt.ddl() for rt in RECORD_TYPES.values()),
         QUARANTINE_DDL,
         MANIFEST_DDL,
+        CLOSURES_DDL,
         *MANIFEST_MIGRATIONS,
         *USAGE_MIGRATIONS,
         *(rt.view_ddl() for rt in RECORD_TYPES.values() if rt.rows_table),

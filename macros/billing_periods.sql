@@ -1,9 +1,12 @@
-{#- The last closed billing period as a SQL date literal (first day of the month), or null when nothing is closed.
-    Set with --vars '{closed_billing_period: "2025-02-01"}': that month and every earlier one are closed. -#}
+{#- The last closed billing period as a SQL expression (a date, first day of the month; NULL when nothing is
+    closed), read as data from int_billing_closed_period (finance closes months with `synapscale billing close`).
+    The var closed_billing_period ('YYYY-MM-01') overrides it: unit tests and what-if builds set it. The ref is
+    taken either way, so the model always depends on the closures. -#}
 {% macro closed_billing_period() -%}
+    {%- set closures = ref('int_billing_closed_period') -%}
     {%- set period = var('closed_billing_period', none) -%}
     {%- if period is none or (period | string | trim) in ('', 'none', 'None', 'null') -%}
-        null::date
+        (select max(last_closed_period) from {{ closures }})
     {%- else -%}
         date_trunc('month', '{{ period | string | trim }}'::date)::date
     {%- endif -%}

@@ -23,6 +23,9 @@
 {#- Spark has varchar(n) only (and casts to it pad/trim): string is DuckDB's varchar. -#}
 {% macro spark__type_varchar() %}string{% endmacro %}
 
+{#- `expr` cast to text in this engine's spelling (dates render 'YYYY-MM-DD' on both), e.g. for surrogate keys. -#}
+{% macro as_text(expr) %}{{ expr }}::{{ type_varchar() }}{% endmacro %}
+
 {% macro type_varchar_list() %}{{ return(adapter.dispatch('type_varchar_list', 'synapscale')()) }}{% endmacro %}
 {% macro default__type_varchar_list() %}varchar[]{% endmacro %}
 {% macro spark__type_varchar_list() %}array<string>{% endmacro %}
@@ -64,6 +67,11 @@
 {% macro timestamp_min() %}{{ return(adapter.dispatch('timestamp_min', 'synapscale')()) }}{% endmacro %}
 {% macro default__timestamp_min() %}'-infinity'::timestamptz{% endmacro %}
 {% macro spark__timestamp_min() %}timestamp'0001-01-01 00:00:00'{% endmacro %}
+
+{#- A timestamp after any real one, e.g. the open end of an interval used in a range join (a range join on two
+    non-NULL bounds is an IEJoin in DuckDB; `end is null or ...` would be a nested loop). -#}
+{% macro timestamp_max() %}{{ return(adapter.dispatch('timestamp_max', 'synapscale')()) }}{% endmacro %}
+{% macro default__timestamp_max() %}'infinity'::timestamptz{% endmacro %}
 
 {#- The elements of a list column as rows, in a select list (NULL or empty list: no row on both engines). -#}
 {% macro unnest_list(list_expr) %}{{ return(adapter.dispatch('unnest_list', 'synapscale')(list_expr)) }}{% endmacro %}
@@ -166,3 +174,94 @@
 {% macro new_keys_incremental_strategy() %}{{ return(adapter.dispatch('new_keys_incremental_strategy', 'synapscale')()) }}{% endmacro %}
 {% macro default__new_keys_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
 {% macro spark__new_keys_incremental_strategy() %}{{ return('append') }}{% endmacro %}
+
+
+{# ---------------------------------------------------------------------------------------------------------
+   Marts (docs/marts/). DuckDB forms only; the Spark port adds the spark__ forms.
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- The calendar date of an instant in a named IANA zone (a column or a literal), DST included. -#}
+{% macro local_date(expr, timezone) %}{{ return(adapter.dispatch('local_date', 'synapscale')(expr, timezone)) }}{% endmacro %}
+{% macro default__local_date(expr, timezone) %}({{ expr }} at time zone {{ timezone }})::date{% endmacro %}
+
+{#- Continuous percentile, linear interpolation between the two nearest ranks (position (n - 1) x q), as
+    polars' quantile(q, interpolation="linear") and numpy's default. NULLs are ignored. -#}
+{% macro percentile_cont(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont', 'synapscale')(expr, fraction)) }}{% endmacro %}
+{% macro default__percentile_cont(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
+
+{#- First day of the ISO week (Monday) / of the month of a date, as a date. -#}
+{% macro week_start(expr) %}{{ return(adapter.dispatch('week_start', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__week_start(expr) %}date_trunc('week', {{ expr }})::date{% endmacro %}
+
+{% macro month_start(expr) %}{{ return(adapter.dispatch('month_start', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__month_start(expr) %}date_trunc('month', {{ expr }})::date{% endmacro %}
+
+{#- A date plus n days (n may be negative), and the whole days from one date to another. -#}
+{% macro add_days(expr, days) %}{{ return(adapter.dispatch('add_days', 'synapscale')(expr, days)) }}{% endmacro %}
+{% macro default__add_days(expr, days) %}({{ expr }} + ({{ days }}))::date{% endmacro %}
+
+{% macro add_months(expr, months) %}{{ return(adapter.dispatch('add_months', 'synapscale')(expr, months)) }}{% endmacro %}
+{% macro default__add_months(expr, months) %}({{ expr }} + {{ months }} * interval 1 month)::date{% endmacro %}
+
+{% macro days_between(start_expr, end_expr) %}{{ return(adapter.dispatch('days_between', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
+{% macro default__days_between(start_expr, end_expr) %}({{ end_expr }} - {{ start_expr }}){% endmacro %}
+
+{#- Whole hours from `start_at` to `end_at` (instants on hour boundaries, UTC session). -#}
+{% macro hours_between(start_at, end_at) %}{{ return(adapter.dispatch('hours_between', 'synapscale')(start_at, end_at)) }}{% endmacro %}
+{% macro default__hours_between(start_at, end_at) %}date_diff('hour', {{ start_at }}, {{ end_at }}){% endmacro %}
+
+{#- UTC midnight starting a date, as an instant. -#}
+{% macro date_start_instant(expr) %}{{ return(adapter.dispatch('date_start_instant', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__date_start_instant(expr) %}({{ expr }}::timestamp at time zone 'UTC'){% endmacro %}
+
+{#- One row per date from start to end inclusive (scalar expressions), in a column named date_day. -#}
+{% macro date_series(start_expr, end_expr) %}{{ return(adapter.dispatch('date_series', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
+{% macro default__date_series(start_expr, end_expr) -%}
+    select unnest(generate_series(({{ start_expr }})::date, ({{ end_expr }})::date, interval 1 day))::date as date_day
+{%- endmacro %}
+
+{#- An exact DECIMAL(38,18) quotient of a non-negative or negative DECIMAL(38,18) amount by a positive whole
+    count, truncated toward zero at 18 decimals (DuckDB's decimal division gives a DOUBLE). NULL when the
+    count is 0 or NULL. -#}
+{% macro divide_money(amount, count) %}{{ return(adapter.dispatch('divide_money', 'synapscale')(amount, count)) }}{% endmacro %}
+{% macro default__divide_money(amount, count) -%}
+    case when {{ count }} > 0 then (
+        (replace(({{ amount }})::decimal(38, 18)::varchar, '.', '')::hugeint // ({{ count }})::hugeint)::decimal(38, 0)
+        * 0.000000000000000001::decimal(19, 18)
+    )::decimal(38, 18) end
+{%- endmacro %}
+
+{#- Aggregate: a JSON object text mapping each key of the group to true, keys sorted ('{"prod":true,"rag":true}');
+    NULL over no rows. The keys of a group must be distinct. (FOCUS Tags: a valueless tag carries true.) -#}
+{% macro json_true_object_agg(key_expr) %}{{ return(adapter.dispatch('json_true_object_agg', 'synapscale')(key_expr)) }}{% endmacro %}
+{% macro default__json_true_object_agg(key_expr) -%}
+    '{' || string_agg(to_json({{ key_expr }})::varchar || ':true', ',' order by {{ key_expr }}) || '}'
+{%- endmacro %}
+
+{#- Config of a mart rebuilt by whole day (or month) slices: DuckDB deletes the slices the new rows bring and
+    inserts them again (delete+insert keyed on the slice column); Spark overwrites the partitions of that
+    column (insert_overwrite, partition_by). Use: config(materialized='incremental', **day_slice_config('usage_date')). -#}
+{% macro day_slice_config(slice_column) %}{{ return(adapter.dispatch('day_slice_config', 'synapscale')(slice_column)) }}{% endmacro %}
+{% macro default__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'delete+insert', 'unique_key': slice_column, 'on_schema_change': 'fail'}) }}{% endmacro %}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Text for people (alert messages, reasons)
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- Money for a sentence: '$1,234.57' (rounded half-even to cents first; negative: '-$1.00'). -#}
+{% macro format_usd(expr) %}{{ return(adapter.dispatch('format_usd', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_usd(expr) -%}
+    (case when {{ expr }} < 0 then '-' else '' end || '$' || format('{:,.2f}', abs(round_even(({{ expr }})::decimal(38, 18), 2))))
+{%- endmacro %}
+
+{#- A number with `places` decimals ('0.81'), no thousands separator. -#}
+{% macro format_fixed(expr, places) %}{{ return(adapter.dispatch('format_fixed', 'synapscale')(expr, places)) }}{% endmacro %}
+{% macro default__format_fixed(expr, places) %}format('{:.{{ places }}f}', ({{ expr }})::double){% endmacro %}
+
+{#- An integer with thousands separators ('12,345'). -#}
+{% macro format_count(expr) %}{{ return(adapter.dispatch('format_count', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__format_count(expr) %}format('{:,}', ({{ expr }})::bigint){% endmacro %}
+
+{#- Texts of a group joined by `separator`, in the order of `order_by` (an aggregate). -#}
+{% macro string_agg_ordered(expr, separator, order_by) %}{{ return(adapter.dispatch('string_agg_ordered', 'synapscale')(expr, separator, order_by)) }}{% endmacro %}
+{% macro default__string_agg_ordered(expr, separator, order_by) %}string_agg({{ expr }}, '{{ separator }}' order by {{ order_by }}){% endmacro %}

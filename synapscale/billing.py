@@ -1,9 +1,9 @@
-"""Closing billing periods: recorded in the build database, passed to every dbt run by the pipeline.
+"""Closing billing periods: recorded in the build database, read by dbt as data.
 
 Finance closes a month once its invoices are sent. The closure is stored (raw.billing_period_closures), not typed
-on every command line, so a scheduled `synapscale run` can never forget it: the pipeline reads the latest closed
-month and hands it to dbt as the var `closed_billing_period`. Late usage for a closed month is then billed as an
-adjustment in the first open month, and a closed month's invoice never changes.
+on every command line, so neither a scheduled `synapscale run` nor a plain `dbt build` can forget it: dbt reads
+the latest closed month from that table (intermediate/billing/int_billing_closed_period). Late usage for a closed
+month is then billed as an adjustment in the first open month, and a closed month's invoice never changes.
 """
 
 from __future__ import annotations
@@ -13,14 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contract import RAW_SCHEMA
+from ingest.contract import CLOSURES_DDL, RAW_SCHEMA
 from synapscale.errors import UserError
-
-CLOSURES_DDL = f"""
-create table if not exists {RAW_SCHEMA}.billing_period_closures (
-    billing_period DATE NOT NULL,      -- first day of the closed month
-    closed_at TIMESTAMPTZ NOT NULL
-)"""
 
 
 def parse_period(text: str) -> date:

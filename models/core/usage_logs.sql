@@ -64,20 +64,12 @@ final as (
         is_streaming,
         input_tokens,
         output_tokens,
-        uncached_input_tokens,
-        cache_read_tokens,
-        cache_write_tokens,
-        visible_output_tokens,
-        reasoning_tokens,
+        {{ bucket_columns('_tokens') }},
         latency_ms,
         time_to_first_token_ms,
         price_id,
         is_long_context_tier,
-        uncached_input_cost_usd,
-        cache_read_cost_usd,
-        cache_write_cost_usd,
-        visible_output_cost_usd,
-        reasoning_cost_usd,
+        {{ bucket_columns('_cost_usd') }},
         computed_cost_usd,
         provider_cost_usd,
         cost_usd,
@@ -85,7 +77,12 @@ final as (
         unpriced_reason,
         tags,
         load_id,
-        ingested_at
+        ingested_at,
+        applied_input_usd_per_1m,
+        applied_output_usd_per_1m,
+        applied_cache_read_usd_per_1m,
+        applied_cache_write_usd_per_1m,
+        applied_reasoning_usd_per_1m
     from new_rows
 )
 

@@ -1,6 +1,9 @@
-"""`synapscale` command line: the parser, and one module per command group (`run`, `ingest`, `generate`,
-`billing`, `prices`, `bench`), each registering its subcommands with the handler that does the work through library
-functions the tests call too."""
+"""`synapscale` command line: the parser, and one module per command group (`run`, `publish`, `status`,
+`sql`, `ingest`, `generate`, `billing`, `prices`, `export`, `bench`), each registering its subcommands with the
+handler that does the work through library functions the tests call too.
+
+Exit codes (docs/operations.md#exit-codes): 0 done/published, 1 a step failed, 2 bad arguments or usage,
+75 another run holds the lock (nothing done, try later), 130 interrupted."""
 
 from __future__ import annotations
 
@@ -8,11 +11,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from synapscale.cli import bench, billing, generate, ingest, prices, run
+from synapscale.cli import bench, billing, export, generate, ingest, prices, publish, run, sql, status
 from synapscale.cli.args import OneLineParser, subcommands
-from synapscale.errors import UserError
+from synapscale.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_TEMPFAIL,
+    EXIT_USAGE,
+    RunInProgress,
+    StepFailed,
+    UserError,
+)
 
-COMMAND_GROUPS = (run, ingest, generate, billing, prices, bench)
+COMMAND_GROUPS = (run, publish, status, sql, ingest, generate, billing, prices, export, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,12 +38,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except RunInProgress as busy:
+        print(f"synapscale: {busy}", file=sys.stderr)
+        return EXIT_TEMPFAIL
+    except StepFailed as failure:
+        print(f"synapscale: {failure}", file=sys.stderr)
+        return EXIT_FAILED
     except UserError as error:
         print(f"synapscale: error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        print("synapscale: interrupted", file=sys.stderr)
-        return 130
+        print("synapscale: interrupted; nothing was published by this command", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

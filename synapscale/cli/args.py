@@ -84,3 +84,18 @@ def add_warehouse(parser: argparse.ArgumentParser) -> None:
 
 def subcommands(parser: argparse.ArgumentParser, dest: str, metavar: str) -> argparse._SubParsersAction:
     return parser.add_subparsers(dest=dest, required=True, metavar=metavar, parser_class=OneLineParser)
+
+
+def interrupt_on_sigterm() -> None:
+    """Treat SIGTERM (systemd stopping the unit, `kill`) like Ctrl-C, so the run records how it ended and
+    exits 130 instead of vanishing; and flush every line, so a log shows how far a killed run got."""
+    import signal
+    import sys
+
+    def interrupt(signum: int, frame: object) -> None:
+        del signum, frame
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)

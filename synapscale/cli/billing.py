@@ -25,7 +25,7 @@ def handle_close(args: argparse.Namespace) -> int:
 
     cfg = settings.from_env(warehouse=args.warehouse)
     period = billing.parse_period(args.period)
-    with run_lock(cfg.lock_file):
+    with run_lock(cfg.lock_file, "billing close"):
         billing.close_period(cfg.build_db, period)
     following = billing.next_month(period)
     print(f"closed {period:%Y-%m}: from the next run, late usage for it is billed in {following:%Y-%m}")

@@ -38,6 +38,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     generate.add_argument("--bad-rate", type=rate, default=0.0, help="share of corrupted records")
     generate.add_argument("--duplicate-rate", type=rate, default=0.0, help="share of re-sent records")
     generate.add_argument("--late-rate", type=rate, default=0.0, help="share of records landing days late")
+    generate.add_argument(
+        "--churn-rate", type=rate, default=0.0, help="share of workspaces that decline, then fall silent (default 0)"
+    )
+    generate.add_argument(
+        "--ground-truth",
+        type=Path,
+        default=None,
+        help="write the churn ground truth CSV here (default with --churn-rate: OUT/.ground_truth/churn.csv, which"
+        " ingest skips)",
+    )
     generate.add_argument("--format", choices=("jsonl", "parquet"), default="parquet")
     generate.add_argument("--out", type=Path, required=True, help="output folder")
     generate.set_defaults(handler=handle)
@@ -56,11 +66,12 @@ def handle(args: argparse.Namespace) -> int:
         bad_rate=args.bad_rate,
         duplicate_rate=args.duplicate_rate,
         late_rate=args.late_rate,
+        churn_rate=args.churn_rate,
         file_format=args.format,
         batch=args.batch,
     )
     started = time.monotonic()
-    written = write_dataset(config, args.out)
+    written = write_dataset(config, args.out, args.ground_truth)
     for path in written:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     print(f"generated {config.events:,} usage events in {len(written)} files in {time.monotonic() - started:.1f}s")

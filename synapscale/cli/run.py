@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from synapscale import settings
-from synapscale.cli.args import add_attribution, attribution, existing_dir
+from synapscale.cli.args import add_attribution, attribution, existing_dir, interrupt_on_sigterm
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -21,5 +21,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from synapscale.pipeline.run import run
 
+    interrupt_on_sigterm()
     cfg = settings.from_env(landing=args.landing, warehouse=args.warehouse)
     return run(cfg, full_refresh=args.full_refresh, attribution=attribution(args))

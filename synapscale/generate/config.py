@@ -27,6 +27,7 @@ class GeneratorConfig:
     bad_rate: float = 0.0
     duplicate_rate: float = 0.0
     late_rate: float = 0.0
+    churn_rate: float = 0.0  # share of workspaces that decline then fall silent (generate/churn.py)
     file_format: Literal["parquet", "jsonl"] = "parquet"
     # 0: the data set itself. k >= 1: the k-th daily landing after it (see batch.py): `events` new events dated on
     # day last_day + k (late_rate of them dated 1-5 days earlier), by the same workspaces and users.
@@ -58,7 +59,7 @@ def check(config: GeneratorConfig) -> None:
         raise UserError("generate: --seed and --batch must be 0 or greater")
     if config.users < config.workspaces:
         raise UserError(f"generate: --users ({config.users}) must be at least --workspaces ({config.workspaces})")
-    for name in ("bad_rate", "duplicate_rate", "late_rate"):
+    for name in ("bad_rate", "duplicate_rate", "late_rate", "churn_rate"):
         if not 0.0 <= getattr(config, name) < 1.0:
             raise UserError(f"generate: {name} must be in [0, 1)")
     if config.file_format not in ("parquet", "jsonl"):

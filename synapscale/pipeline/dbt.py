@@ -1,21 +1,29 @@
 """The one dbt command line: the pipeline and the tests run dbt through `dbt_invocation`, as a subprocess
-(so its lock on the build file ends with it)."""
+(so its lock on the build file ends with it).
+
+The subprocess is tied to its parent: on Linux it asks the kernel for SIGKILL when the parent dies
+(prctl PR_SET_PDEATHSIG), so a `kill -9` of `synapscale run` never leaves a dbt holding build.duckdb, which
+would make every later run fail to open it.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 
 from synapscale.errors import StepFailed, UserError
+from synapscale.pipeline.results import failing_nodes
 from synapscale.settings import Settings
 
 Progress = Callable[[str], None]
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def dbt_executable() -> str:
@@ -35,9 +43,14 @@ def dbt_invocation(
     work_dir: Path,
     args: Sequence[str],
     vars_: Mapping[str, object] | None = None,
+    *,
+    partial_parse: bool = False,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of one dbt run against `build_db`, with target and logs under
-    `work_dir` (so concurrent runs on other build files never share dbt's state)."""
+    `work_dir` (so concurrent runs on other build files never share dbt's state).
+
+    partial_parse=True reuses the parse the previous invocation saved in `work_dir` (right after a full
+    parse with the same vars, as for source freshness after the build, it is current and saves the parse)."""
     command = [
         dbt_executable(),
         *args,
@@ -50,7 +63,7 @@ def dbt_invocation(
         "--log-path",
         str(work_dir / "logs"),
         # A stale partial-parse cache after models are renamed fails the build; a full parse costs ~2 s.
-        "--no-partial-parse",
+        "--partial-parse" if partial_parse else "--no-partial-parse",
         "--no-use-colors",
     ]
     if vars_:
@@ -59,21 +72,34 @@ def dbt_invocation(
     return command, env
 
 
-def dbt_vars(closed: date | None) -> dict[str, object]:
-    """The vars every pipeline dbt run gets (the closed billing period comes from the build database)."""
-    return {"closed_billing_period": closed.isoformat()} if closed else {}
+def die_with_parent(parent_pid: int) -> Callable[[], None] | None:
+    """A preexec_fn that makes the child get SIGKILL when its parent dies (Linux); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def preexec() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
 
 
-def run_dbt(
+def call_dbt(
     settings: Settings,
     args: Sequence[str],
     *,
     vars_: dict[str, object] | None = None,
     progress: Progress = print,
-) -> None:
-    """Run one dbt command against the build database, streaming its log lines; raise StepFailed on failure."""
-    work_dir = settings.dbt_work_dir
-    command, env = dbt_invocation(settings.project_dir, settings.build_db, work_dir, args, vars_)
+    partial_parse: bool = False,
+    on_start: Callable[[int], None] | None = None,
+) -> int:
+    """Run one dbt command against the build database, streaming its log lines; returns dbt's exit code.
+    `on_start` gets the dbt process id once it runs."""
+    command, env = dbt_invocation(
+        settings.project_dir, settings.build_db, settings.dbt_work_dir, args, vars_, partial_parse=partial_parse
+    )
     with subprocess.Popen(
         command,
         cwd=settings.project_dir,
@@ -82,12 +108,33 @@ def run_dbt(
         stderr=subprocess.STDOUT,
         text=True,
         bufsize=1,
+        preexec_fn=die_with_parent(os.getpid()),  # noqa: PLW1509 (only prctl and getppid: fork-safe)
     ) as process:
-        assert process.stdout is not None
-        for line in process.stdout:
-            progress(f"  dbt | {line.rstrip()}")
-        returncode = process.wait()
+        try:
+            if on_start is not None:
+                on_start(process.pid)
+            assert process.stdout is not None
+            for line in process.stdout:
+                progress(f"  dbt | {line.rstrip()}")
+            return process.wait()
+        except BaseException:
+            process.kill()  # interrupted: dbt must not go on writing the build file without us
+            process.wait()
+            raise
+
+
+def run_dbt(
+    settings: Settings,
+    args: Sequence[str],
+    *,
+    vars_: dict[str, object] | None = None,
+    progress: Progress = print,
+    on_start: Callable[[int], None] | None = None,
+) -> None:
+    """Run a dbt command that must succeed (`dbt build`); raise StepFailed naming the failing nodes."""
+    returncode = call_dbt(settings, args, vars_=vars_, progress=progress, on_start=on_start)
     if returncode != 0:
+        work_dir = settings.dbt_work_dir
         failing = failing_nodes(work_dir / "target" / "run_results.json")
         names = ", ".join(failing[:5]) + (f" (+{len(failing) - 5} more)" if len(failing) > 5 else "")
         raise StepFailed(
@@ -97,12 +144,3 @@ def run_dbt(
             + f"; full log in {work_dir / 'logs' / 'dbt.log'}. "
             "Nothing was published; the previous serve file is unchanged",
         )
-
-
-def failing_nodes(run_results: Path) -> list[str]:
-    """Names of the nodes that errored or failed in the last dbt invocation, from run_results.json."""
-    try:
-        results = json.loads(run_results.read_text())["results"]
-    except (OSError, ValueError, KeyError):
-        return []
-    return [r["unique_id"] for r in results if r.get("status") in ("error", "fail", "runtime error")]

@@ -1,8 +1,10 @@
 """Publish: copy the tested build database to the serve file atomically.
 
 Readers (dashboard, analysts) only ever open the serve file; the pipeline only ever writes the build file.
-Publishing copies the checkpointed build file to a temporary name beside the serve file and renames it into
-place, so a reader sees either the previous complete database or the new one, never a half-written file.
+Publishing copies the checkpointed build file to a temporary name beside the serve file, stamps the copy
+(meta.publication, and the caller's `finalize`, e.g. run history saying 'published'), fsyncs it and renames it
+into place, so a reader sees either the previous complete database or the new one, never a half-written file.
+A run killed mid-publish leaves at most a temporary file, which the next publish removes.
 """
 
 from __future__ import annotations
@@ -10,42 +12,91 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from synapscale.errors import StepFailed
+from synapscale.pipeline.diagnose import with_advice
 
 Progress = Callable[[str], None]
 
 
-def publish(build_db: Path, serve_db: Path, *, progress: Progress = print) -> Path:
-    """Copy the tested build database to serve_db atomically (write a new file, then rename it into place)."""
+@dataclass(frozen=True)
+class Publication:
+    version: int
+    published_at: datetime
+    run_id: str | None
+
+
+def temporary_files(serve_db: Path) -> list[Path]:
+    """Copies a publish left behind (it died before its rename); only ever removed under the run lock."""
+    return sorted(serve_db.parent.glob(f".{serve_db.name}.*.tmp"))
+
+
+def publish(
+    build_db: Path,
+    serve_db: Path,
+    *,
+    progress: Progress = print,
+    publication: Publication | None = None,
+    finalize: Callable[[Path], None] | None = None,
+    before_rename: Callable[[Path], None] | None = None,
+) -> Path:
+    """Copy the tested build database to serve_db atomically (write a new file, then rename it into place).
+
+    `finalize` gets the stamped, checkpointed copy's path to change it further (and checkpoint it);
+    `before_rename` gets the finished copy's path just before the rename (the fault tests stop there)."""
     if not build_db.exists():
         raise StepFailed("publish", f"no build database at {build_db}; run `synapscale run` first")
-    # Fold any write-ahead log into the main file so a plain copy of it is complete.
-    with duckdb.connect(str(build_db)) as con:
-        con.execute("checkpoint")
+    for stale in temporary_files(serve_db):
+        stale.unlink(missing_ok=True)
+    publication = publication or Publication(version=0, published_at=datetime.now(UTC), run_id=None)
     temporary = serve_db.with_name(f".{serve_db.name}.{os.getpid()}.tmp")
     try:
+        # Fold any write-ahead log into the main file so a plain copy of it is complete.
+        with duckdb.connect(str(build_db)) as con:
+            con.execute("checkpoint")
         shutil.copyfile(build_db, temporary)
         with duckdb.connect(str(temporary)) as con:
-            con.execute("create schema if not exists meta")
-            con.execute(
-                "create or replace table meta.publication as select ?::timestamptz as published_at, "
-                "(select count(*) from core.usage_logs) as usage_log_rows",
-                [datetime.now(UTC)],
-            )
-            con.execute("comment on table meta.publication is 'When this serve file was published, and its size.'")
+            _stamp(con, publication)
             con.execute("checkpoint")
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
+        if finalize is not None:
+            finalize(temporary)
+        _fsync(temporary)
+        if before_rename is not None:
+            before_rename(temporary)
         os.replace(temporary, serve_db)
+        _fsync(serve_db.parent)  # the rename itself survives a power cut
     except Exception as error:
         temporary.unlink(missing_ok=True)
         if isinstance(error, StepFailed):
             raise
-        raise StepFailed("publish", f"{error}; the previous serve file is unchanged") from error
-    progress(f"published {serve_db} ({serve_db.stat().st_size / 1e6:.1f} MB)")
+        detail = with_advice(f"{error}", serve_db.parent)
+        raise StepFailed("publish", f"{detail}; the previous serve file is unchanged") from error
+    progress(f"published {serve_db} ({serve_db.stat().st_size / 1e6:.1f} MB, version {publication.version})")
     return serve_db
+
+
+def _stamp(con: duckdb.DuckDBPyConnection, publication: Publication) -> None:
+    con.execute("create schema if not exists meta")
+    con.execute(
+        "create or replace table meta.publication as select ?::timestamptz as published_at, "
+        "(select count(*) from core.usage_logs) as usage_log_rows, ?::integer as published_version, "
+        "?::varchar as run_id",
+        [publication.published_at, publication.version, publication.run_id],
+    )
+    con.execute(
+        "comment on table meta.publication is 'When this serve file was published, by which run, its "
+        "publication counter (ops.run_history.published_version) and its core.usage_logs row count.'"
+    )
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,24 +1,59 @@
-"""The scheduled job: lock -> ingest new landing files -> dbt build -> publish the tested database.
+"""The scheduled job: lock -> ingest new landing files -> dbt build -> source freshness -> publish.
 
-A failing step publishes nothing and leaves the last good serve file where it was.
+A failing step publishes nothing and leaves the last good serve file where it was. Each step is recorded in
+run history (ops.run_history, synapscale/ops/history.py) as it starts and ends, in short transactions, so a run
+killed anywhere leaves a row that says how far it got; the next run marks it 'abandoned'.
+
+Steps that must not fail the run (source freshness: staleness is reported, never fatal) go through
+`_Job.non_fatal`, which records their problem as a warning. Steps after the publication go the same way:
+once the serve file is renamed into place the run has published, so anything after it (such as delivering
+spend alerts) is called after `_Job.publish` in `_Job.execute` through `non_fatal`, and never changes the exit
+code.
+
+`checkpoint` is called with the name of each point the run reaches ('locked', 'ingest_before_commit:<file>',
+'ingested', 'dbt_started', 'built', 'freshness_checked', 'publish_copied', 'published'); the fault tests
+pass one that stops the run there so they can kill it at a known point.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
 
 from ingest.attribution import Attribution
 from ingest.load import ingest_paths
+from ingest.report import IngestReport
 from synapscale.billing import closed_period
-from synapscale.errors import StepFailed
-from synapscale.pipeline.dbt import dbt_vars, run_dbt
-from synapscale.pipeline.lock import run_lock
-from synapscale.pipeline.publish import publish
+from synapscale.errors import EXIT_FAILED, EXIT_OK, StepFailed, UserError
+from synapscale.ops import history
+from synapscale.pipeline.dbt import call_dbt, run_dbt
+from synapscale.pipeline.diagnose import with_advice
+from synapscale.pipeline.lock import RECORDED_COMMANDS, RunLock, run_lock
+from synapscale.pipeline.publish import Publication, publish
+from synapscale.pipeline.results import read_freshness, read_invocation
+from synapscale.pipeline.verify import verify_tested
 from synapscale.settings import Settings
 
 Progress = Callable[[str], None]
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(name: str) -> None:
+    del name
+
+
+def new_run_id(started: datetime) -> str:
+    return f"{started:%Y%m%dT%H%M%SZ}-{os.getpid()}"
 
 
 def run(
@@ -26,28 +61,284 @@ def run(
     *,
     full_refresh: bool = False,
     progress: Progress = print,
+    checkpoint: Checkpoint | None = None,
     attribution: Attribution | None = None,
 ) -> int:
-    """The main job. Returns 0 on success, 1 when a step failed (named in the message)."""
-    settings.landing_dir.mkdir(parents=True, exist_ok=True)
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    with run_lock(settings.lock_file):
+    """The main job. Returns 0 when it published, 1 when a step failed (named in the message on stderr).
+    Raises RunInProgress (exit 75) when another run holds the lock, KeyboardInterrupt when interrupted."""
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    try:
+        for folder in (settings.landing_dir, settings.warehouse_dir):
+            _make_folder(folder)
+        with run_lock(settings.lock_file, "run", run_id) as lock:
+            job = _Job(settings, run_id, started, lock, progress, checkpoint or _no_checkpoint, attribution=attribution)
+            return job.execute(full_refresh)
+    except StepFailed as failure:  # before run history could be written: say it, there is no row to record it
+        print(f"synapscale: {failure}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def publish_only(settings: Settings, *, progress: Progress = print, checkpoint: Checkpoint | None = None) -> int:
+    """`synapscale publish`: publish the build file as it is, when its last dbt invocation was a clean, full
+    `dbt build` (synapscale/pipeline/verify.py). Recorded in run history as command 'publish'."""
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    try:
+        with run_lock(settings.lock_file, "publish", run_id) as lock:
+            job = _Job(settings, run_id, started, lock, progress, checkpoint or _no_checkpoint, command="publish")
+            return job.execute_publish()
+    except StepFailed as failure:
+        print(f"synapscale: {failure}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StepFailed("start", with_advice(f"cannot create {folder} ({error.strerror})", folder.parent)) from None
+
+
+@dataclass
+class _Job:
+    settings: Settings
+    run_id: str
+    started_at: datetime
+    lock: RunLock
+    progress: Progress
+    checkpoint: Checkpoint
+    command: str = "run"
+    attribution: Attribution | None = None
+    step: str = "start"
+    warnings: list[str] = field(default_factory=list)
+    clock: float = field(default_factory=time.monotonic)
+
+    def execute(self, full_refresh: bool) -> int:
         try:
-            progress(f"[1/3] ingest {settings.landing_dir} → {settings.build_db}")
-            report = ingest_paths(settings.build_db, [settings.landing_dir], progress=progress, attribution=attribution)
-            if not report.ok:
-                raise StepFailed("ingest", "some files could not be read (see above); fix or remove them and re-run")
-            progress("[2/3] dbt build")
-            build_args = ["build", "--full-refresh"] if full_refresh else ["build"]
-            closed = closed_period(settings.build_db)
-            if closed is not None:
-                progress(f"  billing periods up to {closed:%Y-%m} are closed")
-            run_dbt(settings, build_args, vars_=dbt_vars(closed), progress=progress)
-            progress(f"[3/3] publish → {settings.serve_db}")
-            publish(settings.build_db, settings.serve_db, progress=progress)
+            self.start(full_refresh)
+            self.checkpoint("locked")
+            self.ingest()
+            self.checkpoint("ingested")
+            self.build(full_refresh)
+            self.checkpoint("built")
+            self.non_fatal("dbt source freshness", self.freshness)
+            self.checkpoint("freshness_checked")
+            self.publish()
+            self.checkpoint("published")
         except StepFailed as failure:
+            self.fail(failure.step, str(failure))
             print(f"synapscale: {failure}", file=sys.stderr)
-            return 1
-    progress(f"done in {time.monotonic() - started:.1f}s")
-    return 0
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            self.fail(self.step, f"interrupted (Ctrl-C or SIGTERM) during {self.step}; nothing was published")
+            raise
+        except Exception as error:
+            self.fail(self.step, f"unexpected error during {self.step}: {error!r}")
+            raise
+        self.progress(f"done in {time.monotonic() - self.clock:.1f}s")
+        return EXIT_OK
+
+    def execute_publish(self) -> int:
+        try:
+            if not self.settings.build_db.exists():
+                raise StepFailed("publish", f"no build database at {self.settings.build_db}; run `synapscale run`")
+            self.start(full_refresh=False)
+            self.step = "verify"
+            invocation = verify_tested(self.settings)
+            self.progress(f"build {invocation.invocation_id} ({invocation.path}) passed: publishing it")
+            self.record(invocation.history_values())
+            self.publish()
+        except StepFailed as failure:
+            self.fail(failure.step, str(failure))
+            print(f"synapscale: {failure}", file=sys.stderr)
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            self.fail(self.step, f"interrupted (Ctrl-C or SIGTERM) during {self.step}; nothing was published")
+            raise
+        return EXIT_OK
+
+    # --- recording -----------------------------------------------------------------------------------------
+    def record(self, values: dict[str, Any]) -> None:
+        """Write some columns of this run's row; a failure to write fails the step that was running."""
+        try:
+            history.update(self.settings.build_db, self.run_id, values)
+        except duckdb.Error as error:
+            raise StepFailed(self.step, self._history_error(error)) from None
+
+    def _history_error(self, error: Exception) -> str:
+        return with_advice(
+            f"cannot write run history to {self.settings.build_db} ({error})", self.settings.warehouse_dir
+        )
+
+    def enter(self, step: str) -> None:
+        self.step = step
+        self.lock.set_step(step)
+        self.record({"step": step})
+
+    def fail(self, step: str, error: str) -> None:
+        values: dict[str, Any] = {"status": "failed", "failing_step": step, "error": error, "ended_at": history.now()}
+        values["total_seconds"] = self.elapsed()
+        if step == "publish":  # stopped after the rename: it did publish, and the serve file says so
+            values = history.published_copy(self.settings.serve_db, self.run_id) or values
+            values.pop("run_id", None)
+        try:
+            history.update(self.settings.build_db, self.run_id, values)
+        except duckdb.Error as write_error:
+            print(f"synapscale: warning: {self._history_error(write_error)}", file=sys.stderr)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.clock
+
+    def non_fatal(self, step: str, action: Callable[[], None]) -> None:
+        """Run a step whose failure is reported (history warnings, the log) but never fails the run."""
+        try:
+            action()
+        except (StepFailed, duckdb.Error, OSError, ValueError) as error:
+            message = str(error) if isinstance(error, StepFailed) else f"{step} failed: {error}"
+            self.progress(f"  warning: {message}; the run goes on")
+            self.warnings.append(message)
+            self.record({"warnings": "\n".join(self.warnings)})
+
+    # --- steps -------------------------------------------------------------------------------------------
+    def start(self, full_refresh: bool) -> None:
+        self.progress(f"run {self.run_id} started {self.started_at:%Y-%m-%d %H:%M:%S} UTC (pid {os.getpid()})")
+        build_db, previous = self.settings.build_db, self.lock.previous
+        try:
+            closed = history.close_unfinished(build_db, self.settings.serve_db, self.run_id, previous and previous.pid)
+            row = {"run_id": self.run_id, "command": self.command, "started_at": self.started_at, "pid": os.getpid()}
+            taken_over = ",".join(run_id for run_id, _ in closed) or None
+            history.begin(
+                build_db,
+                {**row, "host": socket.gethostname(), "step": "start", "full_refresh": full_refresh,
+                 "taken_over_from": taken_over},
+            )  # fmt: skip
+        except duckdb.Error as error:
+            raise StepFailed("start", self._history_error(error)) from None
+        messages = [message for _, message in closed]
+        if not closed and previous is not None and previous.command in RECORDED_COMMANDS:
+            messages = [f"previous {previous.command} pid {previous.pid} ended without finishing; taking over"]
+        for message in messages:
+            self.progress(message)
+
+    def ingest(self) -> None:
+        self.enter("ingest")
+        self.progress(f"[1/3] ingest {self.settings.landing_dir} → {self.settings.build_db}")
+        began = time.monotonic()
+
+        def before_commit(result: Any) -> None:
+            self.checkpoint(f"ingest_before_commit:{Path(result.file).name}")
+
+        try:
+            report = ingest_paths(
+                self.settings.build_db,
+                [self.settings.landing_dir],
+                progress=self.progress,
+                before_commit=before_commit,
+                attribution=self.attribution,
+            )
+        except (UserError, duckdb.Error) as error:
+            raise StepFailed("ingest", with_advice(str(error), self.settings.warehouse_dir)) from None
+        self.record({**_ingest_values(report), "ingest_seconds": time.monotonic() - began})
+        if not report.ok:
+            first = next(f for f in report.files if f.error is not None)
+            raise StepFailed(
+                "ingest",
+                f"{report.failed_files} file(s) could not be loaded (see above), first: "
+                + with_advice(str(first.error), self.settings.warehouse_dir)
+                + "; fix or remove them and re-run (files loaded meanwhile stay loaded)",
+            )
+
+    def build(self, full_refresh: bool) -> None:
+        self.enter("dbt build")
+        self.progress("[2/3] dbt build")
+        closed = closed_period(self.settings.build_db)
+        if closed is not None:
+            self.progress(f"  billing periods up to {closed:%Y-%m} are closed")
+        began, began_at = time.monotonic(), history.now()
+        try:
+            run_dbt(
+                self.settings,
+                ["build", "--full-refresh"] if full_refresh else ["build"],
+                progress=self.progress,
+                on_start=lambda pid: self.checkpoint("dbt_started"),
+            )
+        finally:
+            invocation = read_invocation(self.settings.dbt_work_dir / "target" / "run_results.json")
+            values: dict[str, Any] = {"dbt_seconds": time.monotonic() - began}
+            if invocation is not None and invocation.started_at >= began_at:  # not a stale file
+                values.update(invocation.history_values())
+            self.record(values)
+
+    def freshness(self) -> None:
+        """dbt source freshness on the raw tables, recorded; stale tables are warnings, never failures."""
+        self.enter("dbt source freshness")
+        began = time.monotonic()
+        sources_json = self.settings.dbt_work_dir / "target" / "sources.json"
+        sources_json.unlink(missing_ok=True)
+        code = call_dbt(
+            self.settings,
+            ["source", "freshness"],
+            progress=self.progress,
+            partial_parse=True,  # the build just parsed the project with the same vars
+        )
+        result = read_freshness(sources_json)
+        values: dict[str, Any] = {"freshness_seconds": time.monotonic() - began}
+        if result is None:
+            self.record({**values, "freshness_status": "failed to run"})
+            log = self.settings.dbt_work_dir / "logs" / "dbt.log"
+            raise StepFailed("dbt source freshness", f"exit code {code}, no sources.json; see {log}")
+        self.record({**values, "freshness_status": result.status, "freshness": json.dumps(result.sources)})
+        empty = " (empty: nothing landed yet, which dbt logs as ERROR STALE)" if "empty" in result.summary() else ""
+        self.progress(f"  source freshness: {result.summary()}{empty}")
+        for warning in result.warnings():
+            self.progress(f"  stale: {warning}")
+            self.warnings.append(warning)
+        if self.warnings:
+            self.record({"warnings": "\n".join(self.warnings)})
+
+    def publish(self) -> None:
+        self.enter("publish")
+        self.progress(f"[3/3] publish → {self.settings.serve_db}" if self.command == "run" else "publish")
+        began = time.monotonic()
+        try:
+            version = history.next_version(self.settings.build_db)
+        except duckdb.Error as error:
+            raise StepFailed("publish", self._history_error(error)) from None
+        publication = Publication(version=version, published_at=history.now(), run_id=self.run_id)
+        final: dict[str, Any] = {}
+
+        def finalize(copy: Path) -> None:
+            final.update(
+                status="published",
+                ended_at=history.now(),
+                published_version=version,
+                published_at=publication.published_at,
+                publish_seconds=time.monotonic() - began,
+                total_seconds=self.elapsed(),
+            )
+            final["serve_file_bytes"] = history.mark_published(copy, self.run_id, final)
+
+        publish(
+            self.settings.build_db,
+            self.settings.serve_db,
+            progress=self.progress,
+            publication=publication,
+            finalize=finalize,
+            before_rename=lambda copy: self.checkpoint("publish_copied"),
+        )
+        self.record({**final, "serve_file_bytes": self.settings.serve_db.stat().st_size})
+
+
+def _ingest_values(report: IngestReport) -> dict[str, Any]:
+    files = report.files
+    return {
+        "files_seen": len(files),
+        "files_loaded": sum(not f.skipped_already_loaded and f.error is None for f in files),
+        "files_skipped": report.skipped_files,
+        "files_failed": report.failed_files,
+        "events_loaded": sum(f.loaded for f in files if f.record_type == "usage"),
+        "records_loaded": report.loaded,
+        "records_quarantined": report.quarantined,
+        "duplicates": report.duplicates,
+    }

@@ -32,11 +32,7 @@ resolved as (
 bucketed as (
     select
         *,
-        (input_tokens - cache_read_input_tokens - cache_creation_input_tokens)::bigint as uncached_input_tokens,
-        cache_read_input_tokens as cache_read_tokens,
-        cache_creation_input_tokens as cache_write_tokens,
-        (output_tokens - reasoning_output_tokens)::bigint as visible_output_tokens,
-        reasoning_output_tokens as reasoning_tokens
+        {{ split_token_buckets() }}
     from resolved
 ),
 
@@ -45,16 +41,7 @@ price_matched as (
     select
         bucketed.*,
         prices.price_id,
-        prices.input_usd_per_1m,
-        prices.output_usd_per_1m,
-        prices.cache_read_usd_per_1m,
-        prices.cache_write_usd_per_1m,
-        prices.reasoning_usd_per_1m,
-        prices.tier_threshold_tokens,
-        prices.tier_input_usd_per_1m,
-        prices.tier_output_usd_per_1m,
-        prices.tier_cache_read_usd_per_1m,
-        prices.tier_cache_write_usd_per_1m
+        {{ price_rate_columns('prices') }}
     from bucketed
     left join prices
         on
@@ -73,10 +60,7 @@ checked as (
             when llm_id is null then 'unknown_model'
             when price_id is null then 'no_price_in_force'
             when input_tokens is null or output_tokens is null then 'missing_token_counts'
-            when
-                uncached_input_tokens < 0 or visible_output_tokens < 0
-                or cache_read_tokens < 0 or cache_write_tokens < 0 or reasoning_tokens < 0
-                then 'invalid_token_counts'
+            when {{ has_negative_token_bucket() }} then 'invalid_token_counts'
         end as computed_unpriced_reason
     from price_matched
 ),
@@ -85,66 +69,32 @@ checked as (
 tiered as (
     select
         *,
-        coalesce(
-            computed_unpriced_reason is null and input_tokens > tier_threshold_tokens, false
+        (
+            computed_unpriced_reason is null and {{ exceeds_tier_threshold('input_tokens', 'tier_threshold_tokens') }}
         ) as is_long_context_tier
     from checked
 ),
 
--- Rates applied to each bucket (NULL when the call cannot be computed, so every bucket cost is NULL too).
+-- Rates applied to each bucket, with their fallbacks (macros/cost.sql, applied_rates): a required rate is
+-- NULL when the call cannot be computed, so every bucket cost priced at it is NULL too.
 rated as (
     select
         *,
-        case
-            when computed_unpriced_reason is not null then null
-            when is_long_context_tier then coalesce(tier_input_usd_per_1m, input_usd_per_1m)
-            else input_usd_per_1m
-        end as applied_input_usd_per_1m,
-        case
-            when computed_unpriced_reason is not null then null
-            when is_long_context_tier then coalesce(tier_output_usd_per_1m, output_usd_per_1m)
-            else output_usd_per_1m
-        end as applied_output_usd_per_1m
+        {{ applied_rates('', 'is_long_context_tier', 'computed_unpriced_reason is null') }}
     from tiered
-),
-
--- Fallbacks: missing cache rates -> the input rate, missing reasoning rate -> the output rate.
-rated_buckets as (
-    select
-        *,
-        case
-            when is_long_context_tier then coalesce(tier_cache_read_usd_per_1m, applied_input_usd_per_1m)
-            else coalesce(cache_read_usd_per_1m, applied_input_usd_per_1m)
-        end as applied_cache_read_usd_per_1m,
-        case
-            when is_long_context_tier then coalesce(tier_cache_write_usd_per_1m, applied_input_usd_per_1m)
-            else coalesce(cache_write_usd_per_1m, applied_input_usd_per_1m)
-        end as applied_cache_write_usd_per_1m,
-        case
-            when is_long_context_tier then applied_output_usd_per_1m
-            else coalesce(reasoning_usd_per_1m, applied_output_usd_per_1m)
-        end as applied_reasoning_usd_per_1m
-    from rated
 ),
 
 costed as (
     select
         *,
-        {{ bucket_cost_usd('uncached_input_tokens', 'applied_input_usd_per_1m') }} as uncached_input_cost_usd,
-        {{ bucket_cost_usd('cache_read_tokens', 'applied_cache_read_usd_per_1m') }} as cache_read_cost_usd,
-        {{ bucket_cost_usd('cache_write_tokens', 'applied_cache_write_usd_per_1m') }} as cache_write_cost_usd,
-        {{ bucket_cost_usd('visible_output_tokens', 'applied_output_usd_per_1m') }} as visible_output_cost_usd,
-        {{ bucket_cost_usd('reasoning_tokens', 'applied_reasoning_usd_per_1m') }} as reasoning_cost_usd
-    from rated_buckets
+        {{ priced_buckets() }}
+    from rated
 ),
 
 totalled as (
     select
         *,
-        (
-            uncached_input_cost_usd + cache_read_cost_usd + cache_write_cost_usd
-            + visible_output_cost_usd + reasoning_cost_usd
-        )::decimal(38, 18) as computed_cost_usd
+        {{ total_bucket_cost() }} as computed_cost_usd
     from costed
 ),
 
@@ -187,18 +137,10 @@ final as (
         is_model_resolved,
         price_id,
         -- exclusive token buckets
-        uncached_input_tokens,
-        cache_read_tokens,
-        cache_write_tokens,
-        visible_output_tokens,
-        reasoning_tokens,
+        {{ bucket_columns('_tokens') }},
         is_long_context_tier,
         -- cost
-        uncached_input_cost_usd,
-        cache_read_cost_usd,
-        cache_write_cost_usd,
-        visible_output_cost_usd,
-        reasoning_cost_usd,
+        {{ bucket_columns('_cost_usd') }},
         computed_cost_usd,
         coalesce(provider_cost_usd, computed_cost_usd)::decimal(38, 18) as cost_usd,
         case
@@ -211,11 +153,7 @@ final as (
         model_normalised,
         model_resolution_step,
         computed_unpriced_reason,
-        applied_input_usd_per_1m::decimal(20, 12) as applied_input_usd_per_1m,
-        applied_output_usd_per_1m::decimal(20, 12) as applied_output_usd_per_1m,
-        applied_cache_read_usd_per_1m::decimal(20, 12) as applied_cache_read_usd_per_1m,
-        applied_cache_write_usd_per_1m::decimal(20, 12) as applied_cache_write_usd_per_1m,
-        applied_reasoning_usd_per_1m::decimal(20, 12) as applied_reasoning_usd_per_1m
+        {{ applied_rate_columns() }}
     from totalled
 )
 

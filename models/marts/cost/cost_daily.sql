@@ -1,7 +1,16 @@
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+
+-- Spend per UTC day x workspace x model x provider, rolled up from cost_hourly: tag-free and additive (sum it
+-- over any columns). Incremental by UTC day: the days cost_hourly rebuilt since the last run.
 with
+
+touched_slices as (
+    {{ slices_changed_in(ref('cost_hourly'), 'usage_date', 'last_ingested_at') }}
+),
 
 hourly as (
     select * from {{ ref('cost_hourly') }}
+    where {{ in_touched_slices('usage_date') }}
 ),
 
 daily as (
@@ -10,19 +19,21 @@ daily as (
         workspace_id,
         model,
         provider,
-        sum(calls) as calls,
-        sum(error_calls) as error_calls,
         count(distinct user_id) as active_users,
-        {{ summed_bucket_measures() }},
-        sum(unpriced_calls) as unpriced_calls
+        {{ rolled_up_cost_measures() }}
     from hourly
-    group by all
+    group by usage_date, workspace_id, model, provider
 ),
 
 final as (
     select
         {{ surrogate_key(['usage_date::varchar', 'workspace_id', 'model', 'provider']) }} as cost_daily_id,
-        *
+        usage_date,
+        workspace_id,
+        model,
+        provider,
+        active_users::bigint as active_users,
+        {{ cost_measure_columns() }}
     from daily
 )
 

@@ -1,13 +1,47 @@
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+
+-- Spend per UTC hour x workspace-local date x workspace x user x model x provider: the finest cost grain.
+-- The local date is part of the grain because a UTC hour can straddle a workspace's midnight (Asia/Kolkata is
+-- UTC+05:30, Asia/Kathmandu +05:45), so any workspace's own days sum exactly from these rows.
+-- Incremental by UTC day (macros/incremental.sql): the days of calls loaded since the last run are rebuilt
+-- whole; so are every day of a workspace whose timezone changed (its local dates move).
 with
+
+workspaces as (
+    select * from {{ ref('workspaces') }}
+),
+
+touched_slices as (
+    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at') }}
+    {% if is_incremental() %}
+        union
+        select distinct previous.usage_date as slice_date
+        from {{ this }} as previous
+        inner join workspaces on previous.workspace_id = workspaces.workspace_id
+        where previous.timezone <> workspaces.timezone
+    {% endif %}
+),
 
 usage as (
     select * from {{ ref('usage_logs') }}
+    where {{ in_touched_slices('usage_date') }}
+),
+
+calls_with_local_date as (
+    select
+        usage.*,
+        workspaces.timezone,
+        {{ local_date('usage.occurred_at', 'workspaces.timezone') }} as local_date
+    from usage
+    inner join workspaces on usage.workspace_id = workspaces.workspace_id
 ),
 
 hourly as (
     select
         usage_hour,
         usage_date,
+        local_date,
+        timezone,
         workspace_id,
         user_id,
         model,
@@ -15,15 +49,42 @@ hourly as (
         count(*) as calls,
         count(*) filter (where status = 'error') as error_calls,
         {{ summed_bucket_measures() }},
-        count(*) filter (where cost_status = 'unpriced') as unpriced_calls
-    from usage
-    group by all
+        count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
+        max(ingested_at) as last_ingested_at
+    from calls_with_local_date
+    group by usage_hour, usage_date, local_date, timezone, workspace_id, user_id, model, provider
 ),
 
 final as (
     select
-        {{ surrogate_key(['usage_hour::varchar', 'workspace_id', 'user_id', 'model', 'provider']) }} as cost_hourly_id,
-        *
+        {{ surrogate_key([
+            timestamp_text('usage_hour'), 'local_date::varchar', 'workspace_id', 'user_id', 'model', 'provider'
+        ]) }} as cost_hourly_id,
+        usage_hour,
+        usage_date,
+        local_date,
+        timezone,
+        workspace_id,
+        user_id,
+        model,
+        provider,
+        calls::bigint as calls,
+        error_calls::bigint as error_calls,
+        input_tokens::bigint as input_tokens,
+        output_tokens::bigint as output_tokens,
+        uncached_input_tokens::bigint as uncached_input_tokens,
+        cache_read_tokens::bigint as cache_read_tokens,
+        cache_write_tokens::bigint as cache_write_tokens,
+        visible_output_tokens::bigint as visible_output_tokens,
+        reasoning_tokens::bigint as reasoning_tokens,
+        uncached_input_cost_usd,
+        cache_read_cost_usd,
+        cache_write_cost_usd,
+        visible_output_cost_usd,
+        reasoning_cost_usd,
+        cost_usd,
+        unpriced_calls::bigint as unpriced_calls,
+        last_ingested_at
     from hourly
 )
 

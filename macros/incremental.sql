@@ -1,0 +1,66 @@
+{#-
+    Marts rebuilt by whole slices (docs/marts/README.md, "Incremental by day slices").
+
+    A slice is a DATE: the UTC day of the calls (usage_date), a workspace-local day (local_date), a month
+    (usage_month, billing period). Every row of such a mart carries a lineage column, the latest ingested_at of
+    the source rows behind it (last_ingested_at). Its maximum over the mart is the mart's watermark. A run:
+      1. finds the slices touched by the source rows loaded strictly after the watermark (late rows too: their
+         slice is the day they happened, whenever they arrive) - nothing new, no slice;
+      2. recomputes those whole slices from the source (never part of a day);
+      3. replaces them: DuckDB delete+insert keyed on the slice column, Spark insert_overwrite of the
+         partitions (macros/cross_engine.sql, day_slice_config).
+    So an incremental history equals a full refresh, row for row (tests/warehouse/test_marts_incremental.py).
+    Sources that are rebuilt rather than appended (core.workspaces' timezone, core.message_feedbacks) add
+    their own touched slices (see the models).
+
+    In a model:
+        {{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+        with
+        touched_slices as (
+            {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at') }}
+        ),
+        usage as (
+            select * from {{ ref('usage_logs') }}
+            where {{ in_touched_slices('usage_date') }}
+        ), ...
+-#}
+
+{#- The mart's watermark: the latest lineage timestamp it holds (before any real one when it is empty). -#}
+{% macro slice_watermark(lineage_column) -%}
+    (select coalesce(max({{ lineage_column }}), {{ timestamp_min() }}) from {{ this }})
+{%- endmacro %}
+
+{#- The slices (column slice_date) of the rows of `relation` loaded after the mart's watermark. On a full
+    build: no slice (in_touched_slices is then true everywhere). A mart built from some of the source rows only
+    (errors, unpriced calls, ...) passes the same condition as `contributes`: its watermark is the newest row it
+    holds, so only rows it would hold may re-open a slice - else a load without such rows would re-open its
+    days on every run. -#}
+{% macro slices_loaded_after(relation, slice_expression, loaded_at_column, lineage_column, contributes='true') -%}
+    {%- if is_incremental() -%}
+        select distinct {{ slice_expression }} as slice_date
+        from {{ relation }}
+        where {{ loaded_at_column }} > {{ slice_watermark(lineage_column) }} and ({{ contributes }})
+    {%- else -%}
+        {{ no_slices() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The same, for a mart whose slices come from another sliced mart: its rows whose lineage is newer. -#}
+{% macro slices_changed_in(relation, slice_column, lineage_column) -%}
+    {{ slices_loaded_after(relation, slice_column, lineage_column, lineage_column) }}
+{%- endmacro %}
+
+{#- An empty slice list, typed. -#}
+{% macro no_slices() -%}
+    select null::date as slice_date where false
+{%- endmacro %}
+
+{#- Filter on the source rows to recompute: the touched slices on an incremental run, every row on a full build.
+    Needs a CTE named touched_slices (column slice_date). -#}
+{% macro in_touched_slices(slice_expression) -%}
+    {%- if is_incremental() -%}
+        {{ slice_expression }} in (select touched.slice_date from touched_slices as touched)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

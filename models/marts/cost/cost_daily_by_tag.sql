@@ -1,0 +1,63 @@
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+
+-- Spend per UTC day x workspace x user x model x provider x tag. A call carries a list of tags and counts once
+-- under EACH of its tags, so summing across tags double counts: filter on one tag, or use cost_daily for
+-- totals. Calls without tags appear under the tag '(untagged)'. Tags are core.tags' normalised labels
+-- (trimmed, lower-cased, each once per call). Incremental by UTC day, like cost_hourly.
+with
+
+touched_slices as (
+    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at') }}
+),
+
+usage as (
+    select * from {{ ref('usage_logs') }}
+    where {{ in_touched_slices('usage_date') }}
+),
+
+call_tags as (
+    select
+        event_id,
+        tag
+    from {{ ref('tags') }}
+    where entity_type = 'usage_log'
+),
+
+calls_by_tag as (
+    select
+        usage.*,
+        coalesce(call_tags.tag, '(untagged)') as tag
+    from usage
+    left join call_tags on usage.event_id = call_tags.event_id
+),
+
+daily as (
+    select
+        usage_date,
+        workspace_id,
+        user_id,
+        model,
+        provider,
+        tag,
+        count(*) as calls,
+        count(*) filter (where status = 'error') as error_calls,
+        {{ summed_bucket_measures() }},
+        count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
+        max(ingested_at) as last_ingested_at
+    from calls_by_tag
+    group by usage_date, workspace_id, user_id, model, provider, tag
+),
+
+final as (
+    select
+        usage_date,
+        workspace_id,
+        user_id,
+        model,
+        provider,
+        tag,
+        {{ cost_measure_columns() }}
+    from daily
+)
+
+select * from final

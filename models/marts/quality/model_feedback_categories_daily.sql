@@ -1,0 +1,48 @@
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+
+-- Category feedback (kind 'category': helpful, incorrect, too_long, ...) per model x UTC day of the call x
+-- category label as sent (trimmed). Incremental by UTC day; only category feedback re-opens a day.
+{% set contributes = "feedback.kind = 'category' and feedback.category is not null" %}
+
+with
+
+touched_slices as (
+    {{ slices_with_new_feedback('calls.usage_date', contributes) }}
+),
+
+usage as (
+    select * from {{ ref('usage_logs') }}
+    where {{ in_touched_slices('usage_date') }}
+),
+
+call_feedback as (
+    {{ feedback_on_calls('usage') }}
+),
+
+by_category as (
+    select
+        usage_date,
+        model,
+        feedback_category as category,
+        count(*) as feedback_count,
+        count(*) filter (where trim(feedback_comment) <> '') as comment_count,
+        max(ingested_at) as last_ingested_at,
+        max(feedback_ingested_at) as last_feedback_ingested_at
+    from call_feedback
+    where feedback_kind = 'category' and feedback_category is not null
+    group by usage_date, model, feedback_category
+),
+
+final as (
+    select
+        usage_date,
+        model,
+        category,
+        feedback_count::bigint as feedback_count,
+        comment_count::bigint as comment_count,
+        last_ingested_at,
+        last_feedback_ingested_at
+    from by_category
+)
+
+select * from final

@@ -1,0 +1,88 @@
+-- The token mix of every UTC day x workspace x source model, cut at price changes and long-context tier
+-- classes so that it can be repriced on any model exactly (whatif_repricing_daily): within one price epoch
+-- and one tier class, every target prices each call at the same rates, and costs are linear in tokens.
+with
+
+usage as (
+    select * from {{ ref('usage_logs') }}
+),
+
+epochs as (
+    select * from {{ ref('int_price_epochs') }}
+),
+
+tier_classes as (
+    select * from {{ ref('int_tier_classes') }}
+),
+
+-- Calls whose token counts can be priced at all (the cost engine's missing_token_counts and
+-- invalid_token_counts calls cannot be repriced either).
+repriceable as (
+    select * from usage
+    where
+        input_tokens is not null
+        and output_tokens is not null
+        and not {{ has_negative_token_bucket() }}
+),
+
+classified as (
+    select
+        repriceable.*,
+        epochs.epoch_start_at as price_epoch_start_at,
+        tier_classes.tier_floor_tokens
+    from repriceable
+    -- open ends as +-infinity: two non-NULL bounds make this a fast range join
+    inner join epochs
+        on
+            repriceable.occurred_at >= coalesce(epochs.epoch_start_at, {{ timestamp_min() }})
+            and repriceable.occurred_at < coalesce(epochs.epoch_end_at, {{ timestamp_max() }})
+    inner join tier_classes
+        on
+            repriceable.input_tokens > tier_classes.lower_bound_exclusive
+            and repriceable.input_tokens <= tier_classes.upper_bound_inclusive
+),
+
+mixed as (
+    select
+        usage_date,
+        workspace_id,
+        model,
+        llm_id,
+        price_epoch_start_at,
+        tier_floor_tokens,
+        count(*) as calls,
+        count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
+        max(input_tokens + output_tokens) as max_call_tokens,
+        {{ summed_bucket_measures() }}
+    from classified
+    group by usage_date, workspace_id, model, llm_id, price_epoch_start_at, tier_floor_tokens
+),
+
+final as (
+    select
+        {{ surrogate_key([
+            as_text('usage_date'), 'workspace_id', 'model', "coalesce(" ~ timestamp_text('price_epoch_start_at') ~ ", 'none')",
+            "coalesce(" ~ as_text('tier_floor_tokens') ~ ", 'none')"
+        ]) }} as token_mix_id,
+        usage_date,
+        workspace_id,
+        model,
+        llm_id,
+        price_epoch_start_at,
+        tier_floor_tokens,
+        calls::bigint as calls,
+        unpriced_calls::bigint as unpriced_calls,
+        max_call_tokens::bigint as max_call_tokens,
+        input_tokens::bigint as input_tokens,
+        output_tokens::bigint as output_tokens,
+        {%- for bucket in cost_buckets() %}
+            {{ bucket.name }}_tokens::bigint as {{ bucket.name }}_tokens,
+        {%- endfor %}
+        {%- for bucket in cost_buckets() %}
+            {{ bucket.name }}_cost_usd,
+        {%- endfor %}
+        cost_usd
+    from mixed
+)
+
+select * from final

@@ -1,0 +1,14 @@
+with
+
+source as (
+    select * from {{ source('raw', 'billing_period_closures') }}
+),
+
+renamed as (
+    select
+        date_trunc('month', billing_period)::date as billing_period,
+        closed_at::timestamptz as closed_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,151 @@
+"""What a dbt invocation left behind: run_results.json (what was built and tested) and sources.json (source
+freshness), read into the figures run history keeps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+BUILT_TYPES = ("model", "seed", "snapshot")
+TEST_TYPES = ("test", "unit_test")
+FAILED = ("error", "fail", "runtime error")
+# dbt reports a source with no rows as max_loaded_at 0001-01-01; it is empty, not 2000 years stale.
+EMPTY_SOURCE_YEAR = 1
+FRESHNESS_ORDER = ("empty", "pass", "warn", "error", "runtime error")
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One dbt invocation's run_results.json."""
+
+    path: Path
+    invocation_id: str
+    command: str  # args.which: build, run, test, compile, ...
+    started_at: datetime
+    select: tuple[str, ...]
+    exclude: tuple[str, ...]
+    vars: dict[str, Any]
+    counts: dict[str, int]
+    failing: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """No node errored or failed (warnings allowed)."""
+        return not self.failing
+
+    def history_values(self) -> dict[str, Any]:
+        return {**self.counts, "dbt_invocation_id": self.invocation_id}
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def read_invocation(path: Path) -> Invocation | None:
+    """The invocation a run_results.json describes; None when there is none (or it is unreadable)."""
+    try:
+        document = json.loads(path.read_text())
+        metadata, args, results = document["metadata"], document.get("args", {}), document["results"]
+        started = _parse_time(metadata.get("invocation_started_at") or metadata["generated_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Invocation(
+        path=path,
+        invocation_id=str(metadata.get("invocation_id")),
+        command=str(args.get("which", "unknown")),
+        started_at=started,
+        select=tuple(args.get("select") or ()),
+        exclude=tuple(args.get("exclude") or ()),
+        vars=dict(args.get("vars") or {}),
+        counts=_counts(results),
+        failing=[r["unique_id"] for r in results if r.get("status") in FAILED],
+    )
+
+
+def _counts(results: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(
+        ("models_built", "models_failed", "tests_passed", "tests_failed", "tests_warned", "nodes_skipped"), 0
+    )
+    for result in results:
+        kind, status = result["unique_id"].split(".", 1)[0], result.get("status")
+        if status == "skipped":
+            counts["nodes_skipped"] += 1
+        elif kind in BUILT_TYPES:
+            counts["models_built" if status == "success" else "models_failed"] += 1
+        elif kind in TEST_TYPES:
+            key = {"pass": "tests_passed", "warn": "tests_warned"}.get(str(status), "tests_failed")
+            counts[key] += 1
+    return counts
+
+
+def failing_nodes(run_results: Path) -> list[str]:
+    """Names of the nodes that errored or failed in the last dbt invocation, from run_results.json."""
+    invocation = read_invocation(run_results)
+    return invocation.failing if invocation else []
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """dbt source freshness: the worst status over the raw tables, and each table's result."""
+
+    status: str
+    sources: list[dict[str, Any]]
+
+    def summary(self) -> str:
+        """One line: each table's status (dbt logs an empty table as ERROR STALE; it is only empty)."""
+        return ", ".join(f"raw.{s['table']} {s['status']}" for s in self.sources)
+
+    def warnings(self) -> list[str]:
+        """One line per raw table past a threshold, or whose freshness dbt could not compute."""
+        lines = []
+        for source in self.sources:
+            if source["status"] in ("warn", "error"):
+                lines.append(
+                    f"raw.{source['table']} is {source['status']}: newest row ingested {source['age_hours']:.1f} h "
+                    f"ago (warn after {_limit(source['warn_after_hours'])}, error after "
+                    f"{_limit(source['error_after_hours'])}); check the feed"
+                )
+            elif source["status"] not in ("pass", "empty"):
+                lines.append(f"raw.{source['table']}: dbt could not compute its freshness ({source['status']})")
+        return lines
+
+
+def _limit(hours: float | None) -> str:
+    return "-" if hours is None else f"{hours:g} h"
+
+
+def _hours(criterion: dict[str, Any] | None) -> float | None:
+    if not criterion or criterion.get("count") is None:
+        return None
+    per = {"minute": 1 / 60, "hour": 1.0, "day": 24.0}[criterion["period"]]
+    return float(criterion["count"]) * per
+
+
+def read_freshness(path: Path) -> Freshness | None:
+    """The freshness results of sources.json; None when it is missing or unreadable."""
+    try:
+        results = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    sources = []
+    for result in results:
+        max_loaded = result.get("max_loaded_at")
+        empty = bool(max_loaded) and _parse_time(max_loaded).year == EMPTY_SOURCE_YEAR
+        criteria = result.get("criteria") or {}
+        sources.append(
+            {
+                "table": result["unique_id"].rsplit(".", 1)[-1],
+                "status": "empty" if empty else str(result.get("status")),
+                "max_loaded_at": None if empty else max_loaded,
+                "age_hours": None if empty else (result.get("max_loaded_at_time_ago_in_s") or 0) / 3600,
+                "warn_after_hours": _hours(criteria.get("warn_after")),
+                "error_after_hours": _hours(criteria.get("error_after")),
+            }
+        )
+    rank = {name: position for position, name in enumerate(FRESHNESS_ORDER)}
+    statuses = [s["status"] for s in sources if s["status"] != "empty"] or [s["status"] for s in sources]
+    worst = max(statuses, key=lambda s: rank.get(s, len(rank)), default="pass")
+    return Freshness(status=worst, sources=sources)
