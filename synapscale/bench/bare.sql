@@ -9,8 +9,8 @@ set TimeZone = 'UTC';
 create table usage_events as
 select * from ${usage_reader};
 
--- prices, aliases and the catalog, straight from the seed files
-create table prices as
+-- prices, aliases and the catalog, straight from the seed files; the LiteLLM fallback's prices hold for all time
+create table curated_prices as
 select * from read_csv('${seeds_dir}/llm_prices.csv', header = true, types = {
     'effective_from': 'TIMESTAMPTZ', 'effective_to': 'TIMESTAMPTZ',
     'input_usd_per_1m': 'DECIMAL(20,12)', 'output_usd_per_1m': 'DECIMAL(20,12)',
@@ -20,8 +20,28 @@ select * from read_csv('${seeds_dir}/llm_prices.csv', header = true, types = {
     'tier_cache_read_usd_per_1m': 'DECIMAL(20,12)', 'tier_cache_write_usd_per_1m': 'DECIMAL(20,12)'
 });
 
+create table prices as
+select
+    llm_id, price_id, effective_from, effective_to, input_usd_per_1m, output_usd_per_1m, cache_read_usd_per_1m,
+    cache_write_usd_per_1m, reasoning_usd_per_1m, tier_threshold_tokens, tier_input_usd_per_1m,
+    tier_output_usd_per_1m, tier_cache_read_usd_per_1m, tier_cache_write_usd_per_1m
+from curated_prices
+union all
+select
+    llm_id, price_id, '-infinity'::timestamptz, null, input_usd_per_1m, output_usd_per_1m, cache_read_usd_per_1m,
+    cache_write_usd_per_1m, reasoning_usd_per_1m, tier_threshold_tokens, tier_input_usd_per_1m,
+    tier_output_usd_per_1m, tier_cache_read_usd_per_1m, tier_cache_write_usd_per_1m
+from read_csv('${seeds_dir}/litellm_prices.csv', header = true, types = {
+    'input_usd_per_1m': 'DECIMAL(20,12)', 'output_usd_per_1m': 'DECIMAL(20,12)',
+    'cache_read_usd_per_1m': 'DECIMAL(20,12)', 'cache_write_usd_per_1m': 'DECIMAL(20,12)',
+    'reasoning_usd_per_1m': 'DECIMAL(20,12)', 'tier_threshold_tokens': 'BIGINT',
+    'tier_input_usd_per_1m': 'DECIMAL(20,12)', 'tier_output_usd_per_1m': 'DECIMAL(20,12)',
+    'tier_cache_read_usd_per_1m': 'DECIMAL(20,12)', 'tier_cache_write_usd_per_1m': 'DECIMAL(20,12)'
+})
+where llm_id not in (select llm_id from curated_prices);
+
 -- raw model name -> llm_id: as reported, then without prefixes, then without suffixes; an alias wins over a
--- catalog id of the same spelling
+-- catalog id of the same spelling; only when no curated name matches, the same forms among the LiteLLM models
 create table model_names as
 with lookup as (
     select lookup_name, llm_id from (
@@ -32,18 +52,26 @@ with lookup as (
     )
     qualify row_number() over (partition by lookup_name order by priority) = 1
 ),
+fallback as (
+    select lower(llm_id) as lookup_name, llm_id
+    from read_csv('${seeds_dir}/litellm_prices.csv', header = true)
+    where llm_id not in (select llm_id from lookup)
+),
 forms as (
     select model_raw, lower(model_raw) as reported, ${strip_prefixes} as without_prefixes
     from (select distinct trim(model) as model_raw from usage_events)
 )
 select
     forms.model_raw,
-    coalesce(a.llm_id, b.llm_id, c.llm_id) as llm_id,
-    coalesce(a.llm_id, b.llm_id, c.llm_id, 'unresolved:' || forms.model_raw) as model
+    coalesce(a.llm_id, b.llm_id, c.llm_id, d.llm_id, e.llm_id, f.llm_id) as llm_id,
+    coalesce(a.llm_id, b.llm_id, c.llm_id, d.llm_id, e.llm_id, f.llm_id, 'unresolved:' || forms.model_raw) as model
 from forms
 left join lookup as a on a.lookup_name = forms.reported
 left join lookup as b on b.lookup_name = forms.without_prefixes
-left join lookup as c on c.lookup_name = ${strip_suffixes_of_without_prefixes};
+left join lookup as c on c.lookup_name = ${strip_suffixes_of_without_prefixes}
+left join fallback as d on d.lookup_name = forms.reported
+left join fallback as e on e.lookup_name = forms.without_prefixes
+left join fallback as f on f.lookup_name = ${strip_suffixes_of_without_prefixes};
 
 -- per call: exclusive buckets, the price row in force at occurred_at, tier for the whole call, fallbacks,
 -- provider-reported cost first

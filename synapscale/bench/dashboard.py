@@ -1,73 +1,51 @@
-"""Dashboard page queries, timed the way a viewer waits for them: every query a page runs, through the app's own
-data-access functions (app/data.py: a fresh read-only connection per query), page by page.
+"""Dashboard page queries, timed the way a viewer waits for them: every page's data functions as the page calls
+them (the app's own data package, its result cache bypassed), through the dashboard's own page list
+(benchmarks/dashboard_queries.py, PAGES), for the default view (the last 30 days of data, everything).
 
     python -m synapscale.bench.dashboard SERVE_DB [--repeat N]     (run from the project folder: app/ is there)
 
-prints one JSON object: per page, the seconds of each of the N loads, and the same per query. It runs as a child
-of the benchmark (app/ sits above this package; nothing in synapscale imports it otherwise). The pages below
-follow app/pages/; a page added to the app is added here, or the dashboard's own query benchmark is run instead.
+prints one JSON object: per page, the seconds of each of the N loads. It runs as a child of the benchmark
+(app/ sits above this package; nothing in synapscale imports it otherwise).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
-from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
-
-Query = Callable[[], object]
+from types import ModuleType
 
 
-def pages(serve: Path) -> dict[str, list[tuple[str, Query]]]:
-    """Page -> its queries in the order the page runs them (sidebar first)."""
-    from app import data
-
-    bounds = data.date_bounds(serve)
-    if bounds is None:
-        raise SystemExit(f"{serve}: no usage in marts.cost_daily, nothing to time")
-    first, last = bounds
-    workspace = data.workspaces(serve)[0]
-    whole = data.Filters(start=first, end=last)
-    narrow = data.Filters(start=max(first, last - timedelta(days=29)), end=last, workspaces=(workspace,))
-    sidebar: list[tuple[str, Query]] = [
-        ("date_bounds", lambda: data.date_bounds(serve)),
-        ("workspaces", lambda: data.workspaces(serve)),
-        ("models", lambda: data.models(serve)),
-        ("published_at", lambda: data.published_at(serve)),
-    ]
-
-    def overview(filters: Any) -> list[tuple[str, Query]]:
-        return [
-            ("overview_totals", lambda: data.overview_totals(serve, filters)),
-            ("spend_by_day", lambda: data.spend_by_day(serve, filters)),
-            ("spend_by_model", lambda: data.spend_by_model(serve, filters)),
-        ]
-
-    return {
-        "overview, whole range": sidebar + overview(whole),
-        "overview, one workspace, last 30 days": sidebar + overview(narrow),
-    }
+def _page_list() -> ModuleType:
+    """benchmarks/dashboard_queries.py of the project folder (the working directory): its PAGES and views()."""
+    path = Path.cwd() / "benchmarks" / "dashboard_queries.py"
+    spec = importlib.util.spec_from_file_location("dashboard_queries", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"{path}: not found; run from the project folder")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def time_pages(serve: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
-    """{page: {"page": [seconds per load], query name: [seconds per load]}}; one untimed load first."""
+def time_pages(serve_path: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
+    """{page: {"page": [seconds per load]}}; one untimed load first (the file cache warm, as for a second click)."""
+    queries = _page_list()
+    serve = queries.data.current_serve(serve_path)
+    if serve is None:
+        raise SystemExit(f"{serve_path}: no publication to time")
+    default = queries.views(serve)["default"]
     results: dict[str, dict[str, list[float]]] = {}
-    for page, queries in pages(serve).items():
-        for _, query in queries:
-            query()  # the operating system's file cache warm, as for a viewer's second click
-        timings: dict[str, list[float]] = {"page": []}
+    for page, load in queries.PAGES.items():
+        load(serve, default)
+        seconds = []
         for _ in range(repeat):
-            page_started = time.perf_counter()
-            for name, query in queries:
-                started = time.perf_counter()
-                query()
-                timings.setdefault(name, []).append(time.perf_counter() - started)
-            timings["page"].append(time.perf_counter() - page_started)
-        results[page] = timings
+            started = time.perf_counter()
+            load(serve, default)
+            seconds.append(time.perf_counter() - started)
+        results[page] = {"page": seconds}
     return results
 
 
