@@ -1,6 +1,6 @@
 """Dashboard page queries, timed the way a viewer waits for them: every page's data functions as the page calls
 them (the app's own data package, its result cache bypassed), through the dashboard's own page list
-(benchmarks/dashboard_queries.py, PAGES), for the default view (the last 30 days of data, everything).
+(app/data/page_loads.py, PAGES), for the default view (the last 30 days of data, everything).
 
     python -m synapscale.bench.dashboard SERVE_DB [--repeat N]     (run from the project folder: app/ is there)
 
@@ -11,34 +11,23 @@ prints one JSON object: per page, the seconds of each of the N loads. It runs as
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
-
-
-def _page_list() -> ModuleType:
-    """benchmarks/dashboard_queries.py of the project folder (the working directory): its PAGES and views()."""
-    path = Path.cwd() / "benchmarks" / "dashboard_queries.py"
-    spec = importlib.util.spec_from_file_location("dashboard_queries", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{path}: not found; run from the project folder")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def time_pages(serve_path: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
     """{page: {"page": [seconds per load]}}; one untimed load first (the file cache warm, as for a second click)."""
-    queries = _page_list()
-    serve = queries.data.current_serve(serve_path)
+    from app import data
+    from app.data.page_loads import PAGES, views
+
+    serve = data.current_serve(serve_path)
     if serve is None:
         raise SystemExit(f"{serve_path}: no publication to time")
-    default = queries.views(serve)["default"]
+    default = views(serve)["default"]
     results: dict[str, dict[str, list[float]]] = {}
-    for page, load in queries.PAGES.items():
+    for page, load in PAGES.items():
         load(serve, default)
         seconds = []
         for _ in range(repeat):
