@@ -3,7 +3,7 @@
     with the same event_id is the same event, and its first-ingested copy wins (earliest ingested_at, then the
     earlier load and line). Ingest already skips re-sent ids, so this only matters should one slip through.
     int_usage_events_deduplicated applies it to every staged call; core.usage_logs, on an incremental run, to
-    the calls loaded at or after its watermark (a re-sent copy of a call it holds is dropped there), so an
+    the calls loaded after its watermark (a re-sent copy of a call it holds is dropped there), so an
     incremental history keeps exactly the version a full refresh chooses.
     The call's UTC hour and day are computed once here: every model grouping calls by time reads these.
 -#}

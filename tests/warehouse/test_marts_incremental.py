@@ -52,6 +52,8 @@ MARTS = (
     "usage_arrival_lateness_daily",
     "provider_cost_comparison_daily",
     "focus_charges",
+    "token_mix_daily",
+    "whatif_repricing_daily",
 )
 # Rebuilt by slices (the others are small tables over them, rebuilt whole).
 INCREMENTAL = tuple(
