@@ -2,7 +2,7 @@
     config(
         materialized='incremental',
         unique_key='billing_event_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy=new_keys_incremental_strategy(),
         on_schema_change='fail',
         full_refresh=(none if var('rebuild_billing', false) else false)
     )

@@ -140,6 +140,7 @@ def section(results: Results, info: dict[str, str]) -> str:
     lines += _nodes_table("Slowest tests of the full build:", build.slowest("test"), total)
     incremental = timings(results["incremental"])
     lines += _nodes_table("Slowest models of the incremental run:", incremental.slowest("model", 5), total)
+    lines += _nodes_table("Slowest tests of the incremental run:", incremental.slowest("test", 5), total)
     return "\n".join(lines) + "\n"
 
 

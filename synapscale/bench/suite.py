@@ -82,15 +82,20 @@ class Bench:
         command = [sys.executable, "-m", "synapscale", "run", "--landing", str(self.landing)]
         finished = self.child(label, command + ["--warehouse", str(self.warehouse)], quiet=True)
         run_results = self.warehouse / "dbt" / "target" / "run_results.json"
+        skipped = any("dbt build skipped" in line for _, line in finished.lines)
         saved = self.results_dir / f"{self.options.config.events}-{label.replace(' ', '-')}-run_results.json"
-        shutil.copyfile(run_results, saved)
-        timings = dbt_timings.read(run_results)
+        if skipped:  # nothing new: dbt did not run, the file is the previous build's
+            timings = dbt_timings.BuildTimings(0.0, ())
+        else:
+            shutil.copyfile(run_results, saved)
+            timings = dbt_timings.read(run_results)
         self.show(f"{label}: {finished.seconds:.1f} s, peak tree RSS {finished.peak_rss_bytes / 2**30:.2f} GiB")
         return {
             "seconds": finished.seconds,
             "steps": step_seconds(finished),
             "peak_rss_bytes": finished.peak_rss_bytes,
             "dbt": timings.as_json(),
+            "dbt_skipped": skipped,
         }
 
     def json_child(self, label: str, command: list[str]) -> tuple[dict[str, object], Finished]:

@@ -43,7 +43,8 @@ from synapscale.pipeline.dbt import call_dbt, run_dbt
 from synapscale.pipeline.diagnose import with_advice
 from synapscale.pipeline.lock import RECORDED_COMMANDS, RunLock, run_lock
 from synapscale.pipeline.publish import Publication, publish
-from synapscale.pipeline.results import read_freshness, read_invocation
+from synapscale.pipeline.results import Freshness, aged_freshness, read_freshness, read_invocation
+from synapscale.pipeline.state import dbt_build_args, is_full_clean_build, record_build, unchanged_since
 from synapscale.pipeline.verify import verify_tested
 from synapscale.settings import Settings
 
@@ -114,6 +115,7 @@ class _Job:
     command: str = "run"
     attribution: Attribution | None = None
     step: str = "start"
+    build_skipped: bool = False
     warnings: list[str] = field(default_factory=list)
     clock: float = field(default_factory=time.monotonic)
 
@@ -254,44 +256,66 @@ class _Job:
             )
 
     def build(self, full_refresh: bool) -> None:
+        """dbt build, or nothing when nothing it reads changed since the last clean build (pipeline/state.py)."""
         self.enter("dbt build")
+        began, began_at = time.monotonic(), history.now()
+        built = None if full_refresh else unchanged_since(self.settings)
+        if built is not None:
+            self.progress(f"[2/3] dbt build skipped: nothing new since build {built} (same project, same raw data)")
+            self.record({"build_mode": "skipped", "dbt_invocation_id": built, "dbt_seconds": time.monotonic() - began})
+            self.build_skipped = True
+            return
         self.progress("[2/3] dbt build")
         closed = closed_period(self.settings.build_db)
         if closed is not None:
             self.progress(f"  billing periods up to {closed:%Y-%m} are closed")
-        began, began_at = time.monotonic(), history.now()
+        args = dbt_build_args(self.settings, full_refresh)
+        if "--exclude" in args:
+            self.progress("  tests that passed on this project left out (docs/operations.md#when-a-run-skips-dbt)")
         try:
             run_dbt(
                 self.settings,
-                ["build", "--full-refresh"] if full_refresh else ["build"],
+                args,
                 progress=self.progress,
                 on_start=lambda pid: self.checkpoint("dbt_started"),
             )
         finally:
             invocation = read_invocation(self.settings.dbt_work_dir / "target" / "run_results.json")
-            values: dict[str, Any] = {"dbt_seconds": time.monotonic() - began}
+            values: dict[str, Any] = {
+                "dbt_seconds": time.monotonic() - began,
+                "build_mode": "full refresh" if full_refresh else "incremental",
+            }
             if invocation is not None and invocation.started_at >= began_at:  # not a stale file
                 values.update(invocation.history_values())
+                if is_full_clean_build(invocation):
+                    record_build(self.settings, invocation)
             self.record(values)
 
     def freshness(self) -> None:
-        """dbt source freshness on the raw tables, recorded; stale tables are warnings, never failures."""
+        """dbt source freshness on the raw tables, recorded; stale tables are warnings, never failures. After a
+        skipped build the raw data and the thresholds are the ones the last result saw: only the ages move, so it
+        is that result aged to now (results.aged_freshness), without starting dbt."""
         self.enter("dbt source freshness")
         began = time.monotonic()
-        sources_json = self.settings.dbt_work_dir / "target" / "sources.json"
-        sources_json.unlink(missing_ok=True)
-        code = call_dbt(
-            self.settings,
-            ["source", "freshness"],
-            progress=self.progress,
-            partial_parse=True,  # the build just parsed the project with the same vars
-        )
-        result = read_freshness(sources_json)
-        values: dict[str, Any] = {"freshness_seconds": time.monotonic() - began}
+        values: dict[str, Any] = {}
+        result: Freshness | None = None
+        if self.build_skipped:
+            result = aged_freshness(history.last_freshness(self.settings.build_db, self.run_id), history.now())
         if result is None:
-            self.record({**values, "freshness_status": "failed to run"})
-            log = self.settings.dbt_work_dir / "logs" / "dbt.log"
-            raise StepFailed("dbt source freshness", f"exit code {code}, no sources.json; see {log}")
+            sources_json = self.settings.dbt_work_dir / "target" / "sources.json"
+            sources_json.unlink(missing_ok=True)
+            code = call_dbt(
+                self.settings,
+                ["source", "freshness"],
+                progress=self.progress,
+                partial_parse=True,  # the build just parsed the project with the same vars
+            )
+            result = read_freshness(sources_json)
+            if result is None:
+                self.record({"freshness_seconds": time.monotonic() - began, "freshness_status": "failed to run"})
+                log = self.settings.dbt_work_dir / "logs" / "dbt.log"
+                raise StepFailed("dbt source freshness", f"exit code {code}, no sources.json; see {log}")
+        values["freshness_seconds"] = time.monotonic() - began
         self.record({**values, "freshness_status": result.status, "freshness": json.dumps(result.sources)})
         empty = " (empty: nothing landed yet, which dbt logs as ERROR STALE)" if "empty" in result.summary() else ""
         self.progress(f"  source freshness: {result.summary()}{empty}")
