@@ -269,16 +269,18 @@ def _rules(
     ]
 
 
-def _changed_sql(record_type: RecordType) -> str:
+def _changed_sql(record_type: RecordType, typed_exprs: dict[str, str]) -> str:
     """True when a converted value differs from a plain cast of the raw value (see `check`); a column added to the
-    contract later compares with its default, as its registered file does (raw_files.py)."""
+    contract later compares with its default, as its registered file does (raw_files.py). A column whose
+    conversion is the plain cast itself cannot differ, and is not compared."""
     same = []
     for name, target in record_type.columns.items():
         plain = f'try_cast("{name}" as {target})'
         if record_type.name == "usage" and name in ADDED_USAGE_COLUMNS:
             plain = f"coalesce({plain}, {ADDED_USAGE_COLUMNS[name]})"
-        same.append(f"t__{name} is not distinct from {plain}")
-    return f", not ({' and '.join(same)}) as _changed"
+        if typed_exprs[name].lower() != plain.lower():
+            same.append(f"t__{name} is not distinct from {plain}")
+    return f", not ({' and '.join(same) or 'true'}) as _changed"
 
 
 def check(
@@ -304,7 +306,7 @@ def check(
     typed_select = ", ".join(f"{expr} as t__{name}" for name, expr in typed_exprs.items())
     contract_select = ", ".join(f"t__{name} as {name}" for name in record_type.columns)
     raw_fields = [name for name in record_type.columns if name in source_types]
-    changed = _changed_sql(record_type) if compare_plain_cast else ""
+    changed = _changed_sql(record_type, typed_exprs) if compare_plain_cast else ""
     con.execute(
         f"""
         create or replace temp view _checked as

@@ -115,10 +115,15 @@ class Adapter:
             structure = json.dumps(self.structure).replace("'", "''")
             parsed = f"try(json_transform(_raw, '{structure}'))"
             unparseable = "(d is null or not starts_with(ltrim(_raw), '{'))"
+            parsed, alias = f"{parsed} as d", ""
         else:
-            # CSV/Parquet: the row's own columns; absent ones are NULL text.
-            items = [f"'{key}': {_quote(key) if key in source_columns else 'null::varchar'}" for key in self.structure]
-            parsed = "{" + ", ".join(items) + "}" if items else "null"
+            # CSV/Parquet: the row's own columns (absent ones NULL text) under the table alias `d`, so `d.field`
+            # reads the column itself; no struct is built, and a scan reads only the columns it uses.
+            items = [
+                f"{_quote(key) if key in source_columns else 'null::varchar'} as {_quote(key)}"
+                for key in self.structure
+            ]
+            parsed, alias = ", ".join(items), " as d"
             unparseable = "false"
         item = "_item" if "_item" in source_columns else "null::bigint"
         keep = f"where {unparseable} or ({self.record_filter})" if self.record_filter else ""
@@ -126,11 +131,11 @@ class Adapter:
         file_column = ""
         if BATCH_FILE in source_columns:  # a batch of files (ingest/batch.py): the record number says which file
             record, file_column = f"{BATCH_FILE}::hugeint * {BATCH_FILE_STRIDE}::hugeint + {record}", f", {BATCH_FILE}"
+        row = f"select _line{file_column}, {item} as _item, _raw{', ' + parsed if parsed else ''} from _src"
         return (
             f"select {record} as _rec, _line, _raw, {unparseable} as _unparseable,"
             f"\n    {columns}{', ' + hints if hints else ''}\n"
-            f"from (select *{extra} from (select _line{file_column}, {item} as _item, _raw, {parsed} as d from _src)) "
-            f"{keep}"
+            f"from (select *{extra} from ({row}){alias}){alias} {keep}"
         )
 
     def hint_columns(self, context: MappingContext) -> str:
