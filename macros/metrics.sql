@@ -1,5 +1,5 @@
-{#- Rules the marts share (docs/marts/): roll-ups of the cost grain, ratios, feedback on calls, trend series;
-    the performance measures are in macros/performance.sql. -#}
+{#- Rules the marts share (docs/marts/): cost roll-ups, ratios, windows, feedback on calls, trend series.
+    Performance measures and arrival lateness: macros/performance.sql. -#}
 
 {#- The additive measures of a cost mart summed over rows of a finer cost mart (hours into days, ...), with the
     lineage column: one list, so every cost grain carries the same measures. -#}
@@ -47,6 +47,11 @@
     denominator is 0 or NULL. Money divided by a count stays DECIMAL: divide_money (cross_engine.sql). -#}
 {% macro ratio(numerator, denominator) -%}
     case when {{ denominator }} <> 0 then ({{ numerator }})::double / ({{ denominator }})::double end
+{%- endmacro %}
+
+{#- The first day of the `days`-day window that ends on, and includes, `end_date` (churn and recommendations). -#}
+{% macro window_start_date(end_date, days) -%}
+    {{ add_days(end_date, 1 - days) }}
 {%- endmacro %}
 
 {#- Feedback on the calls of `calls` (a CTE or relation with event_id and the call's columns): each latest
@@ -380,21 +385,4 @@ final as (
 )
 
 select * from final
-{%- endmacro %}
-
-{# ---------------------------------------------------------------------------------------------------------
-   Data quality (models/marts/data_quality/)
---------------------------------------------------------------------------------------------------------- #}
-
-{#- How late a call arrived: whole UTC days from the day it happened to the day it was ingested, bucketed. -#}
-{% macro lateness_bucket(lateness_days) -%}
-    case
-        when {{ lateness_days }} < 0 then 'before_occurrence'
-        when {{ lateness_days }} = 0 then 'same_day'
-        when {{ lateness_days }} = 1 then '1_day'
-        when {{ lateness_days }} <= 3 then '2_to_3_days'
-        when {{ lateness_days }} <= 7 then '4_to_7_days'
-        when {{ lateness_days }} <= 30 then '8_to_30_days'
-        else 'over_30_days'
-    end
 {%- endmacro %}

@@ -1,5 +1,6 @@
 {#- Performance (models/marts/performance/, and the quality marts at month grain): call counts, latency,
-    throughput and unit costs per group, with the feedback on the same calls (macros/metrics.sql). -#}
+    throughput and unit costs per group, with the feedback on the same calls (macros/metrics.sql); and how late
+    calls arrive (models/marts/data_quality/). -#}
 
 {#- Call counts, latency and time-to-first-token percentiles, throughput and unit costs over the calls of a
     group. Percentiles: percentile_cont (linear interpolation) over successful calls with a value; output
@@ -118,4 +119,21 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{# ---------------------------------------------------------------------------------------------------------
+   Data quality (models/marts/data_quality/)
+--------------------------------------------------------------------------------------------------------- #}
+
+{#- How late a call arrived: whole UTC days from the day it happened to the day it was ingested, bucketed. -#}
+{% macro lateness_bucket(lateness_days) -%}
+    case
+        when {{ lateness_days }} < 0 then 'before_occurrence'
+        when {{ lateness_days }} = 0 then 'same_day'
+        when {{ lateness_days }} = 1 then '1_day'
+        when {{ lateness_days }} <= 3 then '2_to_3_days'
+        when {{ lateness_days }} <= 7 then '4_to_7_days'
+        when {{ lateness_days }} <= 30 then '8_to_30_days'
+        else 'over_30_days'
+    end
 {%- endmacro %}
