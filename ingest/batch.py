@@ -289,22 +289,12 @@ def _quarantine(
 
 
 def _record(con: duckdb.DuckDBPyConnection, member: _Member, record_type: RecordType, started_at: datetime) -> None:
-    result, finished_at = member.result, datetime.now(UTC)
-    manifest.record(
+    manifest.record_file(
         con,
-        manifest.ManifestRow(
-            load_id=str(result.load_id),
-            source_file=result.file,
-            content_hash=member.digest.content_hash,
-            record_type=record_type.name,
-            adapter=str(result.adapter),
-            records_read=result.read,
-            records_loaded=result.loaded,
-            duplicates_skipped=result.duplicates,
-            records_quarantined=result.quarantined,
-            started_at=started_at,
-            finished_at=finished_at,
-            file_size=member.digest.size,
-            file_mtime_ns=member.candidate.stat.quiescent_mtime(time.time_ns()),
-        ),
+        member.result,
+        source_file=member.result.file,
+        digest=member.digest,
+        record_type=record_type.name,
+        started_at=started_at,
+        file_mtime_ns=member.candidate.stat.quiescent_mtime(time.time_ns()),
     )

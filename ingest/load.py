@@ -290,24 +290,15 @@ def _write(
     else:
         _append(con, path, prepared, result, total, duplicates)
     result.read = result.loaded + result.quarantined + result.duplicates
-    manifest.record(
+    manifest.record_file(
         con,
-        manifest.ManifestRow(
-            load_id=str(result.load_id),
-            source_file=str(path),
-            content_hash=digest.content_hash,
-            record_type=record_type.name,
-            adapter=str(result.adapter),
-            records_read=result.read,
-            records_loaded=result.loaded,
-            duplicates_skipped=result.duplicates,
-            records_quarantined=result.quarantined,
-            started_at=started_at,
-            finished_at=datetime.now(UTC),
-            file_size=digest.size,
-            storage=raw_files.STORAGE if register else "table",
-            file_mtime_ns=mtime_ns,
-        ),
+        result,
+        source_file=str(path),
+        digest=digest,
+        record_type=record_type.name,
+        started_at=started_at,
+        file_mtime_ns=mtime_ns,
+        storage=raw_files.STORAGE if register else "table",
     )
     if register:
         raw_files.refresh_view(con, files_dir)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from ingest.contract import RAW_SCHEMA
+
+if TYPE_CHECKING:
+    from ingest.report import FileResult
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,39 @@ class ManifestRow:
     file_size: int
     storage: str = "table"
     file_mtime_ns: int | None = None
+
+
+def record_file(
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    *,
+    source_file: str,
+    digest: Digest,
+    record_type: str,
+    started_at: datetime,
+    file_mtime_ns: int | None,
+    storage: str = "table",
+) -> None:
+    """Record a loaded file: its result's counts, its digest and when its load started (finished: now)."""
+    record(
+        con,
+        ManifestRow(
+            load_id=str(result.load_id),
+            source_file=source_file,
+            content_hash=digest.content_hash,
+            record_type=record_type,
+            adapter=str(result.adapter),
+            records_read=result.read,
+            records_loaded=result.loaded,
+            duplicates_skipped=result.duplicates,
+            records_quarantined=result.quarantined,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+            file_size=digest.size,
+            storage=storage,
+            file_mtime_ns=file_mtime_ns,
+        ),
+    )
 
 
 def record(con: duckdb.DuckDBPyConnection, row: ManifestRow) -> None:

@@ -1,4 +1,5 @@
-{#- Rules the marts share (docs/marts/): roll-ups of the cost grain, ratios, feedback on calls, trend series. -#}
+{#- Rules the marts share (docs/marts/): cost roll-ups, ratios, windows, feedback on calls, trend series.
+    Performance measures and arrival lateness: macros/performance.sql. -#}
 
 {#- The additive measures of a cost mart summed over rows of a finer cost mart (hours into days, ...), with the
     lineage column: one list, so every cost grain carries the same measures. -#}
@@ -10,10 +11,27 @@
     max(last_ingested_at) as last_ingested_at
 {%- endmacro %}
 
+{#- The same measures over calls (usage_logs rows): cost_hourly, and cost_daily_by_tag, which reads calls. -#}
+{% macro call_cost_measures() -%}
+    count(*) as calls,
+    count(*) filter (where status = 'error') as error_calls,
+    {{ summed_bucket_measures() }},
+    count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
+    max(ingested_at) as last_ingested_at
+{%- endmacro %}
+
 {#- The same measures in the final select, typed as the contracts say. -#}
 {% macro cost_measure_columns() -%}
     calls::bigint as calls,
     error_calls::bigint as error_calls,
+    {{ token_cost_columns() }},
+    unpriced_calls::bigint as unpriced_calls,
+    last_ingested_at
+{%- endmacro %}
+
+{#- The tokens and costs of summed_bucket_measures (macros/cost.sql) in a final select: tokens as BIGINT, costs
+    as summed (DECIMAL). Part of cost_measure_columns; token_mix_daily, whose calls are cut finer, uses it alone. -#}
+{% macro token_cost_columns() -%}
     input_tokens::bigint as input_tokens,
     output_tokens::bigint as output_tokens,
     {%- for bucket in cost_buckets() %}
@@ -22,15 +40,18 @@
     {%- for bucket in cost_buckets() %}
     {{ bucket.name }}_cost_usd,
     {%- endfor %}
-    cost_usd,
-    unpriced_calls::bigint as unpriced_calls,
-    last_ingested_at
+    cost_usd
 {%- endmacro %}
 
 {#- A ratio of two counts or amounts as a DOUBLE (rates, shares, per-token figures); NULL when the
     denominator is 0 or NULL. Money divided by a count stays DECIMAL: divide_money (cross_engine.sql). -#}
 {% macro ratio(numerator, denominator) -%}
     case when {{ denominator }} <> 0 then ({{ numerator }})::double / ({{ denominator }})::double end
+{%- endmacro %}
+
+{#- The first day of the `days`-day window that ends on, and includes, `end_date` (churn and recommendations). -#}
+{% macro window_start_date(end_date, days) -%}
+    {{ add_days(end_date, 1 - days) }}
 {%- endmacro %}
 
 {#- Feedback on the calls of `calls` (a CTE or relation with event_id and the call's columns): each latest
@@ -121,6 +142,22 @@
 {#- Join condition on the scope columns (true for the platform scope). -#}
 {% macro _scope_join(columns, left, right) -%}
     {%- for column in columns %}{{ left }}.{{ column }} = {{ right }}.{{ column }} and {% endfor %}true
+{%- endmacro %}
+
+{#- The previous period's spend, calls and active users (`window`: by period within the scope); NULL at first. -#}
+{% macro _previous_period_values(window) -%}
+    lag(spend_usd) over {{ window }} as previous_spend_usd,
+        lag(calls) over {{ window }} as previous_calls,
+        lag(active_users) over {{ window }} as previous_active_users
+{%- endmacro %}
+
+{#- A period vs the previous one (_previous_period_values): change in spend, growth of spend, calls and users. -#}
+{% macro _change_vs_previous_period() -%}
+    previous_spend_usd::decimal(38, 18) as previous_spend_usd,
+        (spend_usd - previous_spend_usd)::decimal(38, 18) as spend_change_usd,
+        {{ ratio('spend_usd - previous_spend_usd', 'previous_spend_usd') }} as spend_growth,
+        {{ ratio('calls - previous_calls', 'previous_calls') }} as calls_growth,
+        {{ ratio('active_users - previous_active_users', 'previous_active_users') }} as active_users_growth
 {%- endmacro %}
 
 {#- The daily series of a scope, from cost_daily_by_user: one row per scope x UTC day from the scope's first
@@ -237,9 +274,7 @@ windowed as (
         sum(calls) over last_28_days as calls_28d,
         count(*) over last_7_days as days_7d,
         count(*) over last_28_days as days_28d,
-        lag(spend_usd) over by_day as previous_spend_usd,
-        lag(calls) over by_day as previous_calls,
-        lag(active_users) over by_day as previous_active_users
+        {{ _previous_period_values('by_day') }}
     from series
     window
         by_day as ({{ _scope_partition(scope) }} order by usage_date),
@@ -263,11 +298,7 @@ final as (
         {{ divide_money('spend_28d_usd', 'days_28d') }} as spend_28d_avg_usd,
         {{ ratio('calls_7d', 'days_7d') }} as calls_7d_avg,
         {{ ratio('calls_28d', 'days_28d') }} as calls_28d_avg,
-        previous_spend_usd::decimal(38, 18) as previous_spend_usd,
-        (spend_usd - previous_spend_usd)::decimal(38, 18) as spend_change_usd,
-        {{ ratio('spend_usd - previous_spend_usd', 'previous_spend_usd') }} as spend_growth,
-        {{ ratio('calls - previous_calls', 'previous_calls') }} as calls_growth,
-        {{ ratio('active_users - previous_active_users', 'previous_active_users') }} as active_users_growth
+        {{ _change_vs_previous_period() }}
     from windowed
 )
 
@@ -332,9 +363,7 @@ series as (
 windowed as (
     select
         *,
-        lag(spend_usd) over by_period as previous_spend_usd,
-        lag(calls) over by_period as previous_calls,
-        lag(active_users) over by_period as previous_active_users
+        {{ _previous_period_values('by_period') }}
     from series
     window by_period as ({{ _scope_partition(scope) }} order by {{ period_column }})
 ),
@@ -351,153 +380,9 @@ final as (
         output_tokens::bigint as output_tokens,
         (input_tokens + output_tokens)::bigint as total_tokens,
         active_users::bigint as active_users,
-        previous_spend_usd::decimal(38, 18) as previous_spend_usd,
-        (spend_usd - previous_spend_usd)::decimal(38, 18) as spend_change_usd,
-        {{ ratio('spend_usd - previous_spend_usd', 'previous_spend_usd') }} as spend_growth,
-        {{ ratio('calls - previous_calls', 'previous_calls') }} as calls_growth,
-        {{ ratio('active_users - previous_active_users', 'previous_active_users') }} as active_users_growth
+        {{ _change_vs_previous_period() }}
     from windowed
 )
 
 select * from final
-{%- endmacro %}
-
-{# ---------------------------------------------------------------------------------------------------------
-   Performance (models/marts/performance/)
---------------------------------------------------------------------------------------------------------- #}
-
-{#- Call counts, latency and time-to-first-token percentiles, throughput and unit costs over the calls of a
-    group. Percentiles: percentile_cont (linear interpolation) over successful calls with a value; output
-    tokens per second = output tokens / latency seconds, both summed over successful calls with a latency > 0
-    (latency summed at microsecond precision, so the figure does not depend on summation order). -#}
-{% macro performance_measures() -%}
-    count(*) as calls,
-    count(*) filter (where status = 'success') as success_calls,
-    count(*) filter (where status = 'error') as error_calls,
-    count(*) filter (where cost_status <> 'unpriced') as priced_calls,
-    count(*) filter (where cost_status <> 'unpriced' and status = 'success') as priced_success_calls,
-    {%- for q in [50, 95, 99] %}
-    {{ percentile_cont("case when status = 'success' then latency_ms end", q / 100) }} as latency_p{{ q }}_ms,
-    {%- endfor %}
-    {%- for q in [50, 95, 99] %}
-    {{ percentile_cont("case when status = 'success' then time_to_first_token_ms end", q / 100) }} as time_to_first_token_p{{ q }}_ms,
-    {%- endfor %}
-    sum(output_tokens) filter (where status = 'success' and latency_ms > 0) as timed_output_tokens,
-    sum(latency_ms::decimal(38, 3)) filter (where status = 'success' and latency_ms > 0) as timed_latency_ms,
-    sum(input_tokens) as input_tokens,
-    sum(output_tokens) as output_tokens,
-    sum(input_tokens + output_tokens) filter (where cost_status <> 'unpriced') as priced_tokens,
-    coalesce(sum(cost_usd), 0)::decimal(38, 18) as cost_usd,
-    max(ingested_at) as last_ingested_at
-{%- endmacro %}
-
-{#- The performance mart of a grain (a list of usage_logs columns) per slice (the UTC day, or the month:
-    slice_column and its expression over usage_logs' usage_date): performance_measures plus the feedback on
-    the same calls, incremental by slice (new calls or new feedback re-open it). -#}
-{% macro model_performance(grain, slice_column='usage_date', slice_of=none) -%}
-{%- set slice_sql = slice_of('usage_date') if slice_of else 'usage_date' -%}
-with
-
-touched_slices as (
-    {{ slices_loaded_after(ref('usage_logs'), slice_sql, 'ingested_at', 'last_ingested_at') }}
-    union
-    {{ slices_with_new_feedback(slice_of('calls.usage_date') if slice_of else 'calls.usage_date') }}
-),
-
-usage as (
-    select
-        *,
-        {{ slice_sql }} as slice_value
-    from {{ ref('usage_logs') }}
-    where {{ in_touched_slices(slice_sql) }}
-),
-
-performance as (
-    select
-        slice_value,
-        {{ grain | join(', ') }},
-        {{ performance_measures() }}
-    from usage
-    group by slice_value, {{ grain | join(', ') }}
-),
-
-call_feedback as (
-    {{ feedback_on_calls('usage') }}
-),
-
-feedback as (
-    select
-        slice_value,
-        {{ grain | join(', ') }},
-        {{ feedback_measures() }}
-    from call_feedback
-    group by slice_value, {{ grain | join(', ') }}
-),
-
-joined as (
-    select
-        performance.*,
-        coalesce(feedback.feedback_count, 0) as feedback_count,
-        coalesce(feedback.thumbs_count, 0) as thumbs_count,
-        coalesce(feedback.thumbs_up_count, 0) as thumbs_up_count,
-        coalesce(feedback.rating_count, 0) as rating_count,
-        coalesce(feedback.rating_sum, 0) as rating_sum,
-        feedback.last_feedback_ingested_at
-    from performance
-    left join feedback
-        on performance.slice_value = feedback.slice_value
-        {%- for column in grain %}
-        and performance.{{ column }} = feedback.{{ column }}
-        {%- endfor %}
-),
-
-final as (
-    select
-        slice_value as {{ slice_column }},
-        {{ grain | join(', ') }},
-        calls::bigint as calls,
-        success_calls::bigint as success_calls,
-        error_calls::bigint as error_calls,
-        {{ ratio('error_calls', 'calls') }} as error_rate,
-        latency_p50_ms,
-        latency_p95_ms,
-        latency_p99_ms,
-        time_to_first_token_p50_ms,
-        time_to_first_token_p95_ms,
-        time_to_first_token_p99_ms,
-        {{ ratio('timed_output_tokens * 1000', 'timed_latency_ms') }} as output_tokens_per_second,
-        input_tokens::bigint as input_tokens,
-        output_tokens::bigint as output_tokens,
-        priced_calls::bigint as priced_calls,
-        cost_usd,
-        {{ divide_money('cost_usd * 1000', 'priced_tokens') }} as cost_per_1k_tokens_usd,
-        {{ divide_money('cost_usd', 'priced_success_calls') }} as cost_per_successful_call_usd,
-        feedback_count::bigint as feedback_count,
-        thumbs_count::bigint as thumbs_count,
-        thumbs_up_count::bigint as thumbs_up_count,
-        rating_count::bigint as rating_count,
-        {{ feedback_rates() }},
-        last_ingested_at,
-        last_feedback_ingested_at
-    from joined
-)
-
-select * from final
-{%- endmacro %}
-
-{# ---------------------------------------------------------------------------------------------------------
-   Data quality (models/marts/data_quality/)
---------------------------------------------------------------------------------------------------------- #}
-
-{#- How late a call arrived: whole UTC days from the day it happened to the day it was ingested, bucketed. -#}
-{% macro lateness_bucket(lateness_days) -%}
-    case
-        when {{ lateness_days }} < 0 then 'before_occurrence'
-        when {{ lateness_days }} = 0 then 'same_day'
-        when {{ lateness_days }} = 1 then '1_day'
-        when {{ lateness_days }} <= 3 then '2_to_3_days'
-        when {{ lateness_days }} <= 7 then '4_to_7_days'
-        when {{ lateness_days }} <= 30 then '8_to_30_days'
-        else 'over_30_days'
-    end
 {%- endmacro %}

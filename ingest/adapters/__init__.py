@@ -227,6 +227,17 @@ ENVELOPE_ATTRIBUTES = {
 }
 
 
+def envelope_fields(context: MappingContext, response_id: str | None = None) -> dict[str, str]:
+    """The mapping every envelope adapter starts from: the envelope's own fields (envelope_mapping), its ids after
+    attribution (envelope_ids) and, given the SQL of the provider object's own id (`response_id`), that id as
+    event_id and message_id where the envelope carries none. The adapter's entries for its shape follow."""
+    fields = {**envelope_mapping(context.record_type), **envelope_ids(context, ENVELOPE_ATTRIBUTES)}
+    if response_id is not None:
+        fields["event_id"] = f"coalesce(d.event_id, {response_id})"
+        fields["message_id"] = f"coalesce(d.message_id, {response_id})"
+    return fields
+
+
 def registry() -> dict[str, Adapter]:
     """Every adapter, in detection order (detect.py: the first whose signature matches wins)."""
     from ingest.adapters import (

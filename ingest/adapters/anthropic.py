@@ -16,12 +16,10 @@ Provider: the envelope; `msg_bdrk_` ids -> bedrock, `msg_vrtx_` ids -> google (V
 from __future__ import annotations
 
 from ingest.adapters import (
-    ENVELOPE_ATTRIBUTES,
     Adapter,
     MappingContext,
     Signature,
-    envelope_ids,
-    envelope_mapping,
+    envelope_fields,
     envelope_structure,
     list_sum_tokens,
     providers,
@@ -85,10 +83,7 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         f"{providers.host_sql('d.base_url')}, 'anthropic')"
     )
     return {
-        **envelope_mapping(context.record_type),
-        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
-        "event_id": "coalesce(d.event_id, d.response.id)",
-        "message_id": "coalesce(d.message_id, d.response.id)",
+        **envelope_fields(context, "d.response.id"),
         "provider": provider,
         "model": "coalesce(d.model, d.response.model)",
         "input_tokens": f"case when a_read then coalesce(a_iter_input, {top_input}) end",

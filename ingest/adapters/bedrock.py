@@ -13,12 +13,10 @@ InvokeModel is an Anthropic Message: the anthropic adapter reads it.)
 from __future__ import annotations
 
 from ingest.adapters import (
-    ENVELOPE_ATTRIBUTES,
     Adapter,
     MappingContext,
     Signature,
-    envelope_ids,
-    envelope_mapping,
+    envelope_fields,
     envelope_structure,
     list_sum_tokens,
     sum_tokens,
@@ -44,8 +42,7 @@ _U = "d.response.usage"
 def _mapping(context: MappingContext) -> dict[str, str]:
     hour = f"list_filter({_U}.cacheDetails, lambda x: x.ttl = '1h')"
     return {
-        **envelope_mapping(context.record_type),
-        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
+        **envelope_fields(context),
         "provider": "coalesce(nullif(d.provider, ''), 'bedrock')",
         "input_tokens": sum_tokens(f"{_U}.inputTokens", f"{_U}.cacheReadInputTokens", f"{_U}.cacheWriteInputTokens"),
         "output_tokens": f"{_U}.outputTokens",

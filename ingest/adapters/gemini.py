@@ -13,12 +13,10 @@ else `google`; model = modelVersion; message_id = responseId; finish_reason = lo
 from __future__ import annotations
 
 from ingest.adapters import (
-    ENVELOPE_ATTRIBUTES,
     Adapter,
     MappingContext,
     Signature,
-    envelope_ids,
-    envelope_mapping,
+    envelope_fields,
     envelope_structure,
     sum_present,
 )
@@ -53,10 +51,7 @@ def _mapping(context: MappingContext) -> dict[str, str]:
     response_id = "coalesce(d.response.responseId, d.response.response_id)"
     finish = "coalesce(d.response.candidates[1].finishReason, d.response.candidates[1].finish_reason)"
     return {
-        **envelope_mapping(context.record_type),
-        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
-        "event_id": f"coalesce(d.event_id, {response_id})",
-        "message_id": f"coalesce(d.message_id, {response_id})",
+        **envelope_fields(context, response_id),
         "provider": "coalesce(nullif(d.provider, ''), 'google')",
         "model": "coalesce(d.model, d.response.modelVersion, d.response.model_version)",
         "input_tokens": sum_present(_count("promptTokenCount"), _count("toolUsePromptTokenCount")),

@@ -17,12 +17,10 @@ name; `openai`. Operation from `object`: chat.completion(.chunk) -> chat, text_c
 from __future__ import annotations
 
 from ingest.adapters import (
-    ENVELOPE_ATTRIBUTES,
     Adapter,
     MappingContext,
     Signature,
-    envelope_ids,
-    envelope_mapping,
+    envelope_fields,
     envelope_structure,
     providers,
 )
@@ -71,10 +69,7 @@ def gateway_sql() -> str:
 
 def _mapping(context: MappingContext) -> dict[str, str]:
     return {
-        **envelope_mapping(context.record_type),
-        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
-        "event_id": f"coalesce(d.event_id, {_R}.id)",
-        "message_id": f"coalesce(d.message_id, {_R}.id)",
+        **envelope_fields(context, f"{_R}.id"),
         "provider": (
             f"coalesce(nullif(d.provider, ''), {gateway_sql()}, {providers.host_sql('d.base_url')}, "
             f"{providers.model_sql(f'coalesce({_R}.model, d.model)')}, 'openai')"

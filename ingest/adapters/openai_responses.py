@@ -17,12 +17,10 @@ status. Provider: the envelope, OpenRouter's usage.cost, the envelope's `base_ur
 from __future__ import annotations
 
 from ingest.adapters import (
-    ENVELOPE_ATTRIBUTES,
     Adapter,
     MappingContext,
     Signature,
-    envelope_ids,
-    envelope_mapping,
+    envelope_fields,
     envelope_structure,
     providers,
 )
@@ -71,10 +69,7 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         return f"case when r_marked then {expr} end"
 
     return {
-        **envelope_mapping(context.record_type),
-        **envelope_ids(context, ENVELOPE_ATTRIBUTES),
-        "event_id": "coalesce(d.event_id, r_id)",
-        "message_id": "coalesce(d.message_id, r_id)",
+        **envelope_fields(context, "r_id"),
         "provider": (
             "coalesce(nullif(d.provider, ''), case when r_usage.cost is not null then 'openrouter' end, "
             f"{providers.host_sql('d.base_url')}, {providers.model_sql('coalesce(r_model, d.model)')}, 'openai')"

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from synapscale.cli.args import positive_int
+from synapscale.cli.generate import add_dataset_arguments, dataset_config
 from synapscale.settings import PROJECT_DIR
 
 
@@ -16,12 +17,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="time ingest, dbt build, publish, an incremental run, a run with nothing new and the dashboard's "
         "queries against the bare lower bound (docs/benchmarks.md)",
     )
-    bench.add_argument("--events", type=positive_int, default=10_000_000, help="usage events (default 10M)")
-    bench.add_argument("--days", type=positive_int, default=120)
-    bench.add_argument("--workspaces", type=positive_int, default=60)
-    bench.add_argument("--users", type=positive_int, default=1_200)
-    bench.add_argument("--seed", type=int, default=42)
-    bench.add_argument("--format", choices=("parquet", "jsonl"), default="parquet")
+    add_dataset_arguments(
+        bench, events=10_000_000, days=120, workspaces=60, users=1_200, events_help="usage events (default 10M)"
+    )
     bench.add_argument("--repeat", type=positive_int, default=20, help="loads of each dashboard page (default 20)")
     bench.add_argument(
         "--workdir",
@@ -42,17 +40,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from synapscale.bench.report import machine, section, write_section
     from synapscale.bench.suite import BenchOptions, run_bench
-    from synapscale.generate import GeneratorConfig
 
-    config = GeneratorConfig(
-        events=args.events,
-        days=args.days,
-        workspaces=args.workspaces,
-        users=args.users,
-        seed=args.seed,
-        file_format=args.format,
-    )
-    options = BenchOptions(config, args.workdir.resolve(), args.repeat)
+    options = BenchOptions(dataset_config(args), args.workdir.resolve(), args.repeat)
     results = run_bench(options, show=lambda line: print(line, flush=True))
     text = section(results, machine())
     print(text)

@@ -5,26 +5,24 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from synapscale.cli.args import iso_date, positive_int, rate
+
+if TYPE_CHECKING:
+    from synapscale.generate import GeneratorConfig
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     generate = commands.add_parser("generate", help="write a deterministic synthetic landing data set")
-    generate.add_argument("--events", type=positive_int, default=200_000)
-    generate.add_argument(
-        "--days",
-        type=positive_int,
-        default=240,
-        help="days of data (default 240: spans the 2024-10 to 2025-02 price changes)",
-    )
-    generate.add_argument("--workspaces", type=positive_int, default=24)
-    generate.add_argument("--users", type=positive_int, default=360)
-    generate.add_argument(
-        "--seed",
-        type=int,
-        default=42,
-        help="random seed (default 42); ids carry a token of the seed unless it is 42, so data sets never collide",
+    add_dataset_arguments(
+        generate,
+        events=200_000,
+        days=240,
+        workspaces=24,
+        users=360,
+        days_help="days of data (default 240: spans the 2024-10 to 2025-02 price changes)",
+        seed_help="random seed (default 42); ids carry a token of the seed unless it is 42, so data sets never collide",
     )
     generate.add_argument(
         "--batch",
@@ -48,26 +46,56 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="write the churn ground truth CSV here (default with --churn-rate: OUT/.ground_truth/churn.csv, which"
         " ingest skips)",
     )
-    generate.add_argument("--format", choices=("jsonl", "parquet"), default="parquet")
     generate.add_argument("--out", type=Path, required=True, help="output folder")
     generate.set_defaults(handler=handle)
 
 
-def handle(args: argparse.Namespace) -> int:
-    from synapscale.generate import GeneratorConfig, write_dataset
+def add_dataset_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    events: int,
+    days: int,
+    workspaces: int,
+    users: int,
+    events_help: str | None = None,
+    days_help: str | None = None,
+    seed_help: str | None = None,
+) -> None:
+    """The size and seed of a generated data set and its file format, with this command's defaults: the arguments
+    `dataset_config` reads (`generate` writes the data set, `bench` generates one to time)."""
+    parser.add_argument("--events", type=positive_int, default=events, help=events_help)
+    parser.add_argument("--days", type=positive_int, default=days, help=days_help)
+    parser.add_argument("--workspaces", type=positive_int, default=workspaces)
+    parser.add_argument("--users", type=positive_int, default=users)
+    parser.add_argument("--seed", type=int, default=42, help=seed_help)
+    parser.add_argument("--format", choices=("jsonl", "parquet"), default="parquet")
 
-    config = GeneratorConfig(
+
+def dataset_config(args: argparse.Namespace, **options: Any) -> GeneratorConfig:
+    """The GeneratorConfig of the add_dataset_arguments arguments, plus this command's own `options`."""
+    from synapscale.generate import GeneratorConfig
+
+    return GeneratorConfig(
         events=args.events,
         days=args.days,
         workspaces=args.workspaces,
         users=args.users,
         seed=args.seed,
+        file_format=args.format,
+        **options,
+    )
+
+
+def handle(args: argparse.Namespace) -> int:
+    from synapscale.generate import write_dataset
+
+    config = dataset_config(
+        args,
         end=args.end,
         bad_rate=args.bad_rate,
         duplicate_rate=args.duplicate_rate,
         late_rate=args.late_rate,
         churn_rate=args.churn_rate,
-        file_format=args.format,
         batch=args.batch,
     )
     started = time.monotonic()

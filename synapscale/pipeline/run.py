@@ -120,7 +120,7 @@ class _Job:
     clock: float = field(default_factory=time.monotonic)
 
     def execute(self, full_refresh: bool) -> int:
-        try:
+        def steps() -> None:
             self.start(full_refresh)
             self.checkpoint("locked")
             self.ingest()
@@ -132,21 +132,14 @@ class _Job:
             self.publish()
             self.checkpoint("published")
             self.non_fatal("alert delivery", self.deliver_alerts)
-        except StepFailed as failure:
-            self.fail(failure.step, str(failure))
-            print(f"synapscale: {failure}", file=sys.stderr)
-            return EXIT_FAILED
-        except KeyboardInterrupt:
-            self.fail(self.step, f"interrupted (Ctrl-C or SIGTERM) during {self.step}; nothing was published")
-            raise
-        except Exception as error:
-            self.fail(self.step, f"unexpected error during {self.step}: {error!r}")
-            raise
-        self.progress(f"done in {time.monotonic() - self.clock:.1f}s")
-        return EXIT_OK
+
+        code = self.recorded(steps, record_unexpected=True)
+        if code == EXIT_OK:
+            self.progress(f"done in {time.monotonic() - self.clock:.1f}s")
+        return code
 
     def execute_publish(self) -> int:
-        try:
+        def steps() -> None:
             if not self.settings.build_db.exists():
                 raise StepFailed("publish", f"no build database at {self.settings.build_db}; run `synapscale run`")
             self.start(full_refresh=False)
@@ -155,12 +148,24 @@ class _Job:
             self.progress(f"build {invocation.invocation_id} ({invocation.path}) passed: publishing it")
             self.record(invocation.history_values())
             self.publish()
+
+        return self.recorded(steps, record_unexpected=False)
+
+    def recorded(self, steps: Callable[[], None], *, record_unexpected: bool) -> int:
+        """Run `steps`, recording how they ended: a failed step (exit code EXIT_FAILED, the reason on stderr), an
+        interruption (re-raised) and, with record_unexpected, any other error (re-raised)."""
+        try:
+            steps()
         except StepFailed as failure:
             self.fail(failure.step, str(failure))
             print(f"synapscale: {failure}", file=sys.stderr)
             return EXIT_FAILED
         except KeyboardInterrupt:
             self.fail(self.step, f"interrupted (Ctrl-C or SIGTERM) during {self.step}; nothing was published")
+            raise
+        except Exception as error:
+            if record_unexpected:
+                self.fail(self.step, f"unexpected error during {self.step}: {error!r}")
             raise
         return EXIT_OK
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 
 from synapscale.pipeline.dbt import dbt_invocation
-from tests.pipeline.test_pipeline import private_copy
-from tests.support.cli import Published, synapscale
+from tests.support.cli import Published, private_copy, synapscale
 from tests.support.paths import PROJECT_DIR
 from tests.support.warehouse import copy_project, query
 

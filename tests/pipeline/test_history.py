@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.support.cli import Published, synapscale
+from tests.support.cli import Published, private_copy, synapscale
 from tests.support.paths import FIXTURES
 from tests.support.warehouse import query
 
@@ -34,13 +34,6 @@ def dbt_counts(run_results: Path) -> Counter[str]:
     """What dbt says it built and tested, straight from its artifact."""
     results = json.loads(run_results.read_text())["results"]
     return Counter(f"{r['unique_id'].split('.')[0]}:{r['status']}" for r in results)
-
-
-def private_copy(published: Published, tmp_path: Path) -> tuple[Path, Path]:
-    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
-    shutil.copytree(published.landing, landing)
-    shutil.copytree(published.warehouse, warehouse)
-    return landing, warehouse
 
 
 def test_the_published_run_is_recorded_with_its_figures_in_both_files(published: Published) -> None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from tests.support.cli import Published, synapscale
+from tests.support.cli import Published, private_copy, synapscale
 from tests.support.warehouse import copy_project, query
 
 EXPECTED_COST = {
@@ -40,14 +39,6 @@ EXPECTED_DAILY = {
     date(2025, 1, 11): Decimal("1.75") + Decimal("4.50") + Decimal("1.25"),
     date(2025, 1, 12): Decimal("0.036") + Decimal("0.015"),
 }
-
-
-def private_copy(published: Published, tmp_path: Path) -> tuple[Path, Path]:
-    """(landing, warehouse): copies of the published run's folders that a test may change."""
-    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
-    shutil.copytree(published.landing, landing)
-    shutil.copytree(published.warehouse, warehouse)
-    return landing, warehouse
 
 
 def digest(path: Path) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from synapscale.errors import UserError
-from synapscale.prices.litellm import import_litellm
+from synapscale.prices.litellm import ImportReport, import_litellm
 from synapscale.prices.litellm_fallback import shipped_catalog
 from synapscale.prices.model_names import model_name_forms
 from tests.support.cost_reference import LITELLM_FIXTURE
@@ -34,6 +34,16 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _prices(seeds: Path, llm_id: str) -> list[dict[str, str]]:
     return [row for row in _rows(seeds / "llm_prices.csv") if row["llm_id"] == llm_id]
+
+
+def _reimport_with(seeds: Path, tmp_path: Path, field: str, value: float, effective_from: date) -> ImportReport:
+    """Import the fixture on 2026-12-01, then again on `effective_from` with o3-mini's `field` set to `value`."""
+    import_litellm(LITELLM_FIXTURE, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
+    catalog = json.loads(LITELLM_FIXTURE.read_text())
+    catalog["o3-mini"][field] = value
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(catalog))
+    return import_litellm(edited, seeds, effective_from=effective_from, progress=lambda _: None)
 
 
 def test_new_models_get_exact_per_million_prices(seeds: Path) -> None:
@@ -120,12 +130,7 @@ def test_unchanged_prices_and_duplicate_keys_leave_the_seeds_alone(seeds: Path) 
 
 
 def test_a_later_price_change_opens_a_new_row(seeds: Path, tmp_path: Path) -> None:
-    import_litellm(LITELLM_FIXTURE, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
-    catalog = json.loads(LITELLM_FIXTURE.read_text())
-    catalog["o3-mini"]["input_cost_per_token"] = 5.5e-07
-    changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps(catalog))
-    report = import_litellm(changed, seeds, effective_from=date(2027, 1, 15), progress=lambda _: None)
+    report = _reimport_with(seeds, tmp_path, "input_cost_per_token", 5.5e-07, date(2027, 1, 15))
     assert report.changed_prices == ["o3-mini"]
     rows = _prices(seeds, "o3-mini")
     assert [(r["effective_from"][:10], r["effective_to"][:10], r["input_usd_per_1m"]) for r in rows] == [
@@ -172,12 +177,7 @@ def test_name_normalisation_mirrors_the_sql_macros(raw: str, forms: tuple[str, s
 
 
 def test_a_second_import_the_same_day_corrects_the_row_in_place(seeds: Path, tmp_path: Path) -> None:
-    import_litellm(LITELLM_FIXTURE, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
-    catalog = json.loads(LITELLM_FIXTURE.read_text())
-    catalog["o3-mini"]["output_cost_per_token"] = 4.5e-06
-    fixed = tmp_path / "fixed.json"
-    fixed.write_text(json.dumps(catalog))
-    report = import_litellm(fixed, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
+    report = _reimport_with(seeds, tmp_path, "output_cost_per_token", 4.5e-06, date(2026, 12, 1))
     assert report.corrected_prices == ["o3-mini"]
     (row,) = _prices(seeds, "o3-mini")
     assert (row["price_id"], row["output_usd_per_1m"]) == ("o3-mini@2026-12-01", "4.5")

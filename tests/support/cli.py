@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -26,6 +27,14 @@ class Published:
     @property
     def build_db(self) -> Path:
         return self.warehouse / "build.duckdb"
+
+
+def private_copy(published: Published, tmp_path: Path) -> tuple[Path, Path]:
+    """(landing, warehouse): copies of the published run's folders that a test may change."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
+    shutil.copytree(published.landing, landing)
+    shutil.copytree(published.warehouse, warehouse)
+    return landing, warehouse
 
 
 def synapscale(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:

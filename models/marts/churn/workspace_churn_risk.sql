@@ -20,8 +20,8 @@ workspaces as (
 windows as (
     select
         max(usage_date) as data_end_date,
-        {{ add_days('max(usage_date)', 1 - s.window_days) }} as recent_start_date,
-        {{ add_days('max(usage_date)', 1 - 2 * s.window_days) }} as previous_start_date
+        {{ window_start_date('max(usage_date)', s.window_days) }} as recent_start_date,
+        {{ window_start_date('max(usage_date)', 2 * s.window_days) }} as previous_start_date
     from usage
 ),
 

@@ -39,11 +39,7 @@ daily as (
         model,
         provider,
         tag,
-        count(*) as calls,
-        count(*) filter (where status = 'error') as error_calls,
-        {{ summed_bucket_measures() }},
-        count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
-        max(ingested_at) as last_ingested_at
+        {{ call_cost_measures() }}
     from calls_by_tag
     group by usage_date, workspace_id, user_id, model, provider, tag
 ),

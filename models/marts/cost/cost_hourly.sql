@@ -46,11 +46,7 @@ hourly as (
         user_id,
         model,
         provider,
-        count(*) as calls,
-        count(*) filter (where status = 'error') as error_calls,
-        {{ summed_bucket_measures() }},
-        count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
-        max(ingested_at) as last_ingested_at
+        {{ call_cost_measures() }}
     from calls_with_local_date
     group by usage_hour, usage_date, local_date, timezone, workspace_id, user_id, model, provider
 ),

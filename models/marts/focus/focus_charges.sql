@@ -26,6 +26,10 @@
     ('visible_output', 'visible_output_tokens', 'visible_output_cost_usd', 'applied_output_usd_per_1m', 'visible output'),
     ('reasoning', 'reasoning_tokens', 'reasoning_cost_usd', 'applied_reasoning_usd_per_1m', 'reasoning output'),
 ] %}
+{#- The measures of a bucket line: (suffix of the bucket's column in usage_groups, the line's column). -#}
+{% set bucket_line_measures = [
+    ('tokens', 'tokens'), ('rate_usd_per_1m', 'rate_usd_per_1m'), ('cost_usd', 'billed_usd'), ('charges', 'charges')
+] %}
 
 with
 
@@ -149,26 +153,14 @@ bucket_lines as (
         'Usage' as charge_category,
         null as charge_class,
         'usage' as line_kind,
-        case token_buckets.token_bucket
-            {% for bucket, tokens, cost, rate, label in buckets %}
-                when '{{ bucket }}' then usage_groups.{{ bucket }}_tokens
-            {% endfor %}
-        end as tokens,
-        case token_buckets.token_bucket
-            {% for bucket, tokens, cost, rate, label in buckets %}
-                when '{{ bucket }}' then usage_groups.{{ bucket }}_rate_usd_per_1m
-            {% endfor %}
-        end as rate_usd_per_1m,
-        case token_buckets.token_bucket
-            {% for bucket, tokens, cost, rate, label in buckets %}
-                when '{{ bucket }}' then usage_groups.{{ bucket }}_cost_usd
-            {% endfor %}
-        end as billed_usd,
-        case token_buckets.token_bucket
-            {% for bucket, tokens, cost, rate, label in buckets %}
-                when '{{ bucket }}' then usage_groups.{{ bucket }}_charges
-            {% endfor %}
-        end as charges,
+        -- each measure of the line is its bucket's own column of the group (usage_groups.<bucket>_<measure>)
+        {% for measure, line_column in bucket_line_measures %}
+            case token_buckets.token_bucket
+                {% for bucket, tokens, cost, rate, label in buckets %}
+                    when '{{ bucket }}' then usage_groups.{{ bucket }}_{{ measure }}
+                {% endfor %}
+            end as {{ line_column }},
+        {% endfor %}
         usage_groups.all_tokens,
         usage_groups.last_ingested_at
     from usage_groups

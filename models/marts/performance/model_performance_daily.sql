@@ -1,4 +1,4 @@
 {{ config(materialized='incremental', **day_slice_config('usage_date')) }}
 
--- Per model x UTC day, all providers together; the rule: macros/metrics.sql, model_performance.
+-- Per model x UTC day, all providers together; the rule: macros/performance.sql, model_performance.
 {{ model_performance(['model']) }}

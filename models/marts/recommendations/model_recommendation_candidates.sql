@@ -28,8 +28,8 @@ llms as (
 windows as (
     select
         max(usage_date) as window_end_date,
-        {{ add_days('max(usage_date)', 1 - s.window_days) }} as window_start_date,
-        {{ add_days('max(usage_date)', 1 - s.quality_window_days) }} as quality_window_start_date
+        {{ window_start_date('max(usage_date)', s.window_days) }} as window_start_date,
+        {{ window_start_date('max(usage_date)', s.quality_window_days) }} as quality_window_start_date
     from usage
 ),
 

@@ -81,15 +81,7 @@ final as (
         calls::bigint as calls,
         unpriced_calls::bigint as unpriced_calls,
         max_call_tokens::bigint as max_call_tokens,
-        input_tokens::bigint as input_tokens,
-        output_tokens::bigint as output_tokens,
-        {%- for bucket in cost_buckets() %}
-            {{ bucket.name }}_tokens::bigint as {{ bucket.name }}_tokens,
-        {%- endfor %}
-        {%- for bucket in cost_buckets() %}
-            {{ bucket.name }}_cost_usd,
-        {%- endfor %}
-        cost_usd,
+        {{ token_cost_columns() }},
         last_ingested_at
     from mixed
 )
