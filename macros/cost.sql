@@ -14,12 +14,12 @@
     {{ regexp_strip_in_order(name, var('model_name_suffix_patterns')) }}
 {%- endmacro %}
 
-{#- regexp_replace(...regexp_replace(expression, pattern_1, '')..., pattern_n, ''): without the 'g' option
-    DuckDB replaces the first match only. -#}
+{#- regexp_replace(...regexp_replace(expression, pattern_1, '')..., pattern_n, ''), each replacing the first match
+    only (regex_replace, macros/cross_engine.sql: escaped for Spark's string literals). -#}
 {% macro regexp_strip_in_order(expression, patterns) -%}
     {%- set stripped = namespace(sql=expression) -%}
     {%- for pattern in patterns -%}
-        {%- set stripped.sql = "regexp_replace(" ~ stripped.sql ~ ", '" ~ (pattern | replace("'", "''")) ~ "', '')" -%}
+        {%- set stripped.sql = regex_replace(stripped.sql, pattern, '') -%}
     {%- endfor -%}
     {{ stripped.sql }}
 {%- endmacro %}

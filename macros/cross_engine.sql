@@ -72,6 +72,7 @@
     non-NULL bounds is an IEJoin in DuckDB; `end is null or ...` would be a nested loop). -#}
 {% macro timestamp_max() %}{{ return(adapter.dispatch('timestamp_max', 'synapscale')()) }}{% endmacro %}
 {% macro default__timestamp_max() %}'infinity'::timestamptz{% endmacro %}
+{% macro spark__timestamp_max() %}timestamp'9999-12-31 23:59:59.999999'{% endmacro %}
 
 {#- The elements of a list column as rows, in a select list (NULL or empty list: no row on both engines). -#}
 {% macro unnest_list(list_expr) %}{{ return(adapter.dispatch('unnest_list', 'synapscale')(list_expr)) }}{% endmacro %}
@@ -117,6 +118,11 @@
 {% macro utc_date(expr) %}{{ return(adapter.dispatch('utc_date', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__utc_date(expr) %}({{ expr }} at time zone 'UTC')::date{% endmacro %}
 {% macro spark__utc_date(expr) %}cast({{ expr }} as date){% endmacro %}
+
+{#- The UTC hour an instant falls in, as an instant. -#}
+{% macro utc_hour(expr) %}{{ return(adapter.dispatch('utc_hour', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__utc_hour(expr) %}date_trunc('hour', {{ expr }} at time zone 'UTC') at time zone 'UTC'{% endmacro %}
+{% macro spark__utc_hour(expr) %}date_trunc('HOUR', {{ expr }}){% endmacro %}
 
 {#- An instant as text, DuckDB's TIMESTAMPTZ rendering in a UTC session: '2025-01-10 10:00:00+00' (fractional
     seconds only when non-zero, trailing zeros dropped). Used in surrogate keys, which must match across engines.
@@ -177,47 +183,62 @@
 
 
 {# ---------------------------------------------------------------------------------------------------------
-   Marts (docs/marts/). DuckDB forms only; the Spark port adds the spark__ forms.
+   Marts (docs/marts/)
 --------------------------------------------------------------------------------------------------------- #}
 
 {#- The calendar date of an instant in a named IANA zone (a column or a literal), DST included. -#}
 {% macro local_date(expr, timezone) %}{{ return(adapter.dispatch('local_date', 'synapscale')(expr, timezone)) }}{% endmacro %}
 {% macro default__local_date(expr, timezone) %}({{ expr }} at time zone {{ timezone }})::date{% endmacro %}
+{#- Spark: the zone's wall-clock time of the instant, read as a UTC timestamp (session zone UTC), cast to date. -#}
+{% macro spark__local_date(expr, timezone) %}cast(from_utc_timestamp({{ expr }}, {{ timezone }}) as date){% endmacro %}
 
 {#- Continuous percentile, linear interpolation between the two nearest ranks (position (n - 1) x q), as
     polars' quantile(q, interpolation="linear") and numpy's default. NULLs are ignored. -#}
 {% macro percentile_cont(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont', 'synapscale')(expr, fraction)) }}{% endmacro %}
 {% macro default__percentile_cont(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
+{% macro spark__percentile_cont(expr, fraction) %}percentile({{ expr }}, {{ fraction }}){% endmacro %}
 
 {#- First day of the ISO week (Monday) / of the month of a date, as a date. -#}
 {% macro week_start(expr) %}{{ return(adapter.dispatch('week_start', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__week_start(expr) %}date_trunc('week', {{ expr }})::date{% endmacro %}
+{% macro spark__week_start(expr) %}trunc({{ expr }}, 'WEEK'){% endmacro %}
 
 {% macro month_start(expr) %}{{ return(adapter.dispatch('month_start', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__month_start(expr) %}date_trunc('month', {{ expr }})::date{% endmacro %}
+{% macro spark__month_start(expr) %}trunc({{ expr }}, 'MM'){% endmacro %}
 
 {#- A date plus n days (n may be negative), and the whole days from one date to another. -#}
 {% macro add_days(expr, days) %}{{ return(adapter.dispatch('add_days', 'synapscale')(expr, days)) }}{% endmacro %}
 {% macro default__add_days(expr, days) %}({{ expr }} + ({{ days }}))::date{% endmacro %}
+{#- Spark's date_add takes an int (a bigint is not narrowed implicitly). -#}
+{% macro spark__add_days(expr, days) %}date_add({{ expr }}, cast({{ days }} as int)){% endmacro %}
 
 {% macro add_months(expr, months) %}{{ return(adapter.dispatch('add_months', 'synapscale')(expr, months)) }}{% endmacro %}
 {% macro default__add_months(expr, months) %}({{ expr }} + {{ months }} * interval 1 month)::date{% endmacro %}
+{#- Both clamp to the month's last day (Jan 31 + 1 month = Feb 28). -#}
+{% macro spark__add_months(expr, months) %}add_months({{ expr }}, cast({{ months }} as int)){% endmacro %}
 
 {% macro days_between(start_expr, end_expr) %}{{ return(adapter.dispatch('days_between', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
 {% macro default__days_between(start_expr, end_expr) %}({{ end_expr }} - {{ start_expr }}){% endmacro %}
+{% macro spark__days_between(start_expr, end_expr) %}cast(datediff({{ end_expr }}, {{ start_expr }}) as bigint){% endmacro %}
 
 {#- Whole hours from `start_at` to `end_at` (instants on hour boundaries, UTC session). -#}
 {% macro hours_between(start_at, end_at) %}{{ return(adapter.dispatch('hours_between', 'synapscale')(start_at, end_at)) }}{% endmacro %}
 {% macro default__hours_between(start_at, end_at) %}date_diff('hour', {{ start_at }}, {{ end_at }}){% endmacro %}
+{% macro spark__hours_between(start_at, end_at) %}timestampdiff(HOUR, {{ start_at }}, {{ end_at }}){% endmacro %}
 
 {#- UTC midnight starting a date, as an instant. -#}
 {% macro date_start_instant(expr) %}{{ return(adapter.dispatch('date_start_instant', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__date_start_instant(expr) %}({{ expr }}::timestamp at time zone 'UTC'){% endmacro %}
+{% macro spark__date_start_instant(expr) %}cast(cast({{ expr }} as date) as timestamp){% endmacro %}
 
 {#- One row per date from start to end inclusive (scalar expressions), in a column named date_day. -#}
 {% macro date_series(start_expr, end_expr) %}{{ return(adapter.dispatch('date_series', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
 {% macro default__date_series(start_expr, end_expr) -%}
     select unnest(generate_series(({{ start_expr }})::date, ({{ end_expr }})::date, interval 1 day))::date as date_day
+{%- endmacro %}
+{% macro spark__date_series(start_expr, end_expr) -%}
+    select explode(sequence(cast({{ start_expr }} as date), cast({{ end_expr }} as date), interval 1 day)) as date_day
 {%- endmacro %}
 
 {#- An exact DECIMAL(38,18) quotient of a non-negative or negative DECIMAL(38,18) amount by a positive whole
@@ -230,6 +251,20 @@
         * 0.000000000000000001::decimal(19, 18)
     )::decimal(38, 18) end
 {%- endmacro %}
+{#- Spark (no 128-bit integer division): the decimal quotient rounded to 18 decimals is the truncated one or
+    one unit (1e-18) further from zero; the remainder amount - q x count says which (exact while amounts stay
+    below 10^11 per unit of count and 10^20 in total). -#}
+{% macro spark__divide_money(amount, count) -%}
+    {%- set q = 'cast(cast(' ~ amount ~ ' as decimal(38, 18)) / cast(' ~ count ~ ' as decimal(20, 0)) as decimal(38, 18))' -%}
+    {%- set r = 'cast(' ~ amount ~ ' as decimal(38, 18)) - ' ~ q ~ ' * cast(' ~ count ~ ' as decimal(20, 0))' -%}
+    case when {{ count }} > 0 then cast(
+        {{ q }} - case
+            when {{ amount }} >= 0 and {{ r }} < 0 then 0.000000000000000001
+            when {{ amount }} < 0 and {{ r }} > 0 then -0.000000000000000001
+            else 0
+        end
+    as decimal(38, 18)) end
+{%- endmacro %}
 
 {#- Aggregate: a JSON object text mapping each key of the group to true, keys sorted ('{"prod":true,"rag":true}');
     NULL over no rows. The keys of a group must be distinct. (FOCUS Tags: a valueless tag carries true.) -#}
@@ -237,12 +272,19 @@
 {% macro default__json_true_object_agg(key_expr) -%}
     '{' || string_agg(to_json({{ key_expr }})::varchar || ':true', ',' order by {{ key_expr }}) || '}'
 {%- endmacro %}
+{#- Spark: to_json of a one-element array gives the key as a JSON string between brackets. -#}
+{% macro spark__json_true_object_agg(key_expr) -%}
+    case when count({{ key_expr }}) > 0 then concat('{', array_join(transform(array_sort(collect_list({{ key_expr }})),
+        k -> concat(substring(to_json(array(k)), 2, length(to_json(array(k))) - 2), ':true')), ','), '}') end
+{%- endmacro %}
 
 {#- Config of a mart rebuilt by whole day (or month) slices: DuckDB deletes the slices the new rows bring and
     inserts them again (delete+insert keyed on the slice column); Spark overwrites the partitions of that
     column (insert_overwrite, partition_by). Use: config(materialized='incremental', **day_slice_config('usage_date')). -#}
 {% macro day_slice_config(slice_column) %}{{ return(adapter.dispatch('day_slice_config', 'synapscale')(slice_column)) }}{% endmacro %}
 {% macro default__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'delete+insert', 'unique_key': slice_column, 'on_schema_change': 'fail'}) }}{% endmacro %}
+{#- Spark keeps partition columns last in the table's column order. -#}
+{% macro spark__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [slice_column], 'on_schema_change': 'fail'}) }}{% endmacro %}
 
 {# ---------------------------------------------------------------------------------------------------------
    Text for people (alert messages, reasons)
@@ -253,15 +295,21 @@
 {% macro default__format_usd(expr) -%}
     (case when {{ expr }} < 0 then '-' else '' end || '$' || format('{:,.2f}', abs(round_even(({{ expr }})::decimal(38, 18), 2))))
 {%- endmacro %}
+{% macro spark__format_usd(expr) -%}
+    concat(case when {{ expr }} < 0 then '-' else '' end, '$', format_number(abs(bround(cast({{ expr }} as decimal(38, 18)), 2)), 2))
+{%- endmacro %}
 
 {#- A number with `places` decimals ('0.81'), no thousands separator. -#}
 {% macro format_fixed(expr, places) %}{{ return(adapter.dispatch('format_fixed', 'synapscale')(expr, places)) }}{% endmacro %}
 {% macro default__format_fixed(expr, places) %}format('{:.{{ places }}f}', ({{ expr }})::double){% endmacro %}
+{% macro spark__format_fixed(expr, places) %}format_string('%.{{ places }}f', cast({{ expr }} as double)){% endmacro %}
 
 {#- An integer with thousands separators ('12,345'). -#}
 {% macro format_count(expr) %}{{ return(adapter.dispatch('format_count', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__format_count(expr) %}format('{:,}', ({{ expr }})::bigint){% endmacro %}
+{% macro spark__format_count(expr) %}format_number(cast({{ expr }} as bigint), 0){% endmacro %}
 
 {#- Texts of a group joined by `separator`, in the order of `order_by` (an aggregate). -#}
 {% macro string_agg_ordered(expr, separator, order_by) %}{{ return(adapter.dispatch('string_agg_ordered', 'synapscale')(expr, separator, order_by)) }}{% endmacro %}
 {% macro default__string_agg_ordered(expr, separator, order_by) %}string_agg({{ expr }}, '{{ separator }}' order by {{ order_by }}){% endmacro %}
+{% macro spark__string_agg_ordered(expr, separator, order_by) %}listagg({{ expr }}, '{{ separator }}') within group (order by {{ order_by }}){% endmacro %}

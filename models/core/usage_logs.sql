@@ -2,7 +2,7 @@
     config(
         materialized='incremental',
         unique_key='event_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy=new_keys_incremental_strategy(),
         on_schema_change='fail'
     )
 }}
@@ -25,8 +25,8 @@ already_loaded as (
         from {{ this }}
     {% else %}
         select
-            null::varchar as event_id,
-            null::timestamptz as ingested_at
+            null::{{ type_varchar() }} as event_id,
+            null::{{ type_timestamptz() }} as ingested_at
         where false
     {% endif %}
 ),
@@ -38,7 +38,7 @@ new_rows as (
     where
         already_loaded.event_id is null
         and priced.ingested_at >= (
-            select coalesce(max(loaded.ingested_at), '-infinity'::timestamptz) from already_loaded as loaded
+            select coalesce(max(loaded.ingested_at), {{ timestamp_min() }}) from already_loaded as loaded
         )
 ),
 

@@ -10,6 +10,10 @@ once the serve file is renamed into place the run has published, so anything aft
 spend alerts) is called after `_Job.publish` in `_Job.execute` through `non_fatal`, and never changes the exit
 code.
 
+With the Spark engine (settings.engine == "spark", docs/spark.md) the job is lock -> ingest -> raw layer to
+Parquet -> dbt build on Spark -> Spark's tables read back into <warehouse>/spark/serve.duckdb; it ends with
+status 'built' and publishes nothing (the DuckDB serve file is untouched).
+
 `checkpoint` is called with the name of each point the run reaches ('locked', 'ingest_before_commit:<file>',
 'ingested', 'dbt_started', 'built', 'freshness_checked', 'publish_copied', 'published'); the fault tests
 pass one that stops the run there so they can kill it at a known point.
@@ -120,6 +124,8 @@ class _Job:
             self.checkpoint("locked")
             self.ingest()
             self.checkpoint("ingested")
+            if self.settings.engine == "spark":
+                return self.execute_spark(full_refresh)
             self.build(full_refresh)
             self.checkpoint("built")
             self.non_fatal("dbt source freshness", self.freshness)
@@ -137,6 +143,28 @@ class _Job:
             self.fail(self.step, f"unexpected error during {self.step}: {error!r}")
             raise
         self.progress(f"done in {time.monotonic() - self.clock:.1f}s")
+        return EXIT_OK
+
+    def execute_spark(self, full_refresh: bool) -> int:
+        from synapscale import spark
+
+        missing = spark.missing_requirements()
+        if missing is not None:
+            raise StepFailed("dbt build", missing)
+        self.enter("raw layer export")
+        self.progress(f"  raw layer → {self.settings.spark_dir / 'raw'}")
+        spark.export_raw_layer(self.settings.build_db, self.settings.warehouse_dir, progress=self.progress)
+        self.build(full_refresh)
+        self.checkpoint("built")
+        self.enter("read back")
+        spark.read_back(
+            self.settings.project_dir,
+            self.settings.warehouse_dir,
+            self.settings.dbt_work_dir / "target" / "manifest.json",
+            progress=self.progress,
+        )
+        self.record({"status": "built", "ended_at": history.now(), "total_seconds": self.elapsed()})
+        self.progress(f"done in {self.elapsed():.1f}s")
         return EXIT_OK
 
     def execute_publish(self) -> int:
@@ -251,7 +279,7 @@ class _Job:
 
     def build(self, full_refresh: bool) -> None:
         self.enter("dbt build")
-        self.progress("[2/3] dbt build")
+        self.progress("[2/3] dbt build" + (" (Spark)" if self.settings.engine == "spark" else ""))
         closed = closed_period(self.settings.build_db)
         if closed is not None:
             self.progress(f"  billing periods up to {closed:%Y-%m} are closed")

@@ -18,8 +18,8 @@ first_ingested as (
 final as (
     select
         *,
-        date_trunc('hour', occurred_at at time zone 'UTC') at time zone 'UTC' as usage_hour,
-        (occurred_at at time zone 'UTC')::date as usage_date
+        {{ utc_hour('occurred_at') }} as usage_hour,
+        {{ utc_date('occurred_at') }} as usage_date
     from first_ingested
 )
 
