@@ -34,7 +34,7 @@
     to the month's end): it divides, so it is computed in DOUBLE (both engines divide IEEE doubles alike) and
     rounded to DECIMAL(38,6). Never for a bill: costs never divide. -#}
 {% macro scaled_usd_estimate(amount, numerator, denominator) -%}
-    ((({{ amount }})::double * {{ numerator }} / {{ denominator }})::decimal(38, 6))::decimal(38, 18)
+    ({{ double_to_decimal('(' ~ amount ~ ')::double * ' ~ numerator ~ ' / ' ~ denominator, 6) }})::decimal(38, 18)
 {%- endmacro %}
 
 {#- The priced token buckets: the ONE list (docs/cost.md, rules 3-5). Every bucket-shaped piece of SQL is built

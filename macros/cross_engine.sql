@@ -131,6 +131,15 @@
 {% macro default__timestamp_text(expr) %}{{ expr }}::varchar{% endmacro %}
 {% macro spark__timestamp_text(expr) %}concat(cast({{ expr }} as string), '+00'){% endmacro %}
 
+{#- A DOUBLE as DECIMAL(38, scale), rounded as DuckDB does: x * 10^scale in double, half away from zero. Spark's
+    cast rounds the double's shortest text instead (-0.0322875 is -0.03228749999... : DuckDB -0.032287, Spark's
+    cast -0.032288); its round() on the scaled double agrees with DuckDB. -#}
+{% macro double_to_decimal(expr, scale) %}{{ return(adapter.dispatch('double_to_decimal', 'synapscale')(expr, scale)) }}{% endmacro %}
+{% macro default__double_to_decimal(expr, scale) %}({{ expr }})::decimal(38, {{ scale }}){% endmacro %}
+{% macro spark__double_to_decimal(expr, scale) -%}
+    cast(cast(round(cast({{ expr }} as double) * 1{{ '0' * scale }}, 0) as decimal(38, 0)) * 0.{{ '0' * (scale - 1) }}1 as decimal(38, {{ scale }}))
+{%- endmacro %}
+
 {#- A DECIMAL as plain text with all its scale digits ('0.250000000000000000'). Spark's cast uses Java's
     BigDecimal.toString: 0 becomes '0E-18' and 1e-7 '1E-7'. The Spark form is exact for |x| < 10^(38 - scale - 1). -#}
 {% macro decimal_text(expr, scale) %}{{ return(adapter.dispatch('decimal_text', 'synapscale')(expr, scale)) }}{% endmacro %}
@@ -196,7 +205,41 @@
     polars' quantile(q, interpolation="linear") and numpy's default. NULLs are ignored. -#}
 {% macro percentile_cont(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont', 'synapscale')(expr, fraction)) }}{% endmacro %}
 {% macro default__percentile_cont(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
-{% macro spark__percentile_cont(expr, fraction) %}percentile({{ expr }}, {{ fraction }}){% endmacro %}
+{#- Spark: DuckDB's interpolation, operation for operation (Spark's percentile() rounds differently):
+    rn = double(n - 1) x q, lo/hi the values at floor/ceil(rn), result lo + (hi - lo) x (rn - floor(rn)) in DOUBLE. -#}
+{% macro spark__percentile_cont(expr, fraction) -%}
+    {{ spark_interpolated_percentile('cast(' ~ expr ~ ' as double)', fraction, '@lo + (@hi - @lo) * @d') }}
+{%- endmacro %}
+
+{#- The same for DECIMAL(38,18) money (a median spend): DuckDB interpolates the unscaled 128-bit integers,
+    lo + trunc(double(hi - lo) x d), and the result stays DECIMAL(38,18). -#}
+{% macro percentile_cont_money(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont_money', 'synapscale')(expr, fraction)) }}{% endmacro %}
+{% macro default__percentile_cont_money(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
+{#- Spark: the same steps on decimal(38,0) unscaled values (exact while neighbouring ranks differ by less than 18
+    USD, where DuckDB's 128-bit integer to double conversion rounds once); a double at or above 2^52 is already
+    whole and is split in two 32-bit halves so no cast to bigint overflows. -#}
+{% macro spark__percentile_cont_money(expr, fraction) -%}
+    {%- set unscaled = "cast(replace(" ~ spark__decimal_text('(@hi - @lo)', 18) ~ ", '.', '') as decimal(38, 0))" -%}
+    {%- set v = 'cast(' ~ unscaled ~ ' as double) * @d' -%}
+    {%- set whole = 'case when abs(' ~ v ~ ') < 4503599627370496 then cast(cast(' ~ v ~ ' as bigint) as decimal(38, 0))'
+        ~ ' else cast(floor(' ~ v ~ ' / 4294967296) as decimal(38, 0)) * 4294967296'
+        ~ ' + cast(cast(' ~ v ~ ' - floor(' ~ v ~ ' / 4294967296) * 4294967296 as bigint) as decimal(38, 0)) end' -%}
+    {{ spark_interpolated_percentile('cast(' ~ expr ~ ' as decimal(38, 18))', fraction,
+        'cast(@lo + (' ~ whole ~ ') * 0.000000000000000001 as decimal(38, 18))') }}
+{%- endmacro %}
+
+{#- Spark: `interpolation` (SQL over @lo, @hi, @d) applied to the sorted non-NULL values of `expr`; lo when rn is whole. -#}
+{% macro spark_interpolated_percentile(expr, fraction, interpolation) -%}
+    {%- set rn = 'cast(size(a) - 1 as double) * cast(' ~ fraction ~ ' as double)' -%}
+    {%- set lo = 'element_at(a, cast(floor(' ~ rn ~ ') as int) + 1)' -%}
+    {%- set hi = 'element_at(a, cast(ceil(' ~ rn ~ ') as int) + 1)' -%}
+    {%- set d = '(' ~ rn ~ ' - floor(' ~ rn ~ '))' -%}
+    element_at(transform(array(array_sort(collect_list({{ expr }}))), a -> case
+        when size(a) = 0 then null
+        when floor({{ rn }}) = ceil({{ rn }}) then {{ lo }}
+        else {{ interpolation | replace('@lo', lo) | replace('@hi', hi) | replace('@d', d) }}
+    end), 1)
+{%- endmacro %}
 
 {#- First day of the ISO week (Monday) / of the month of a date, as a date. -#}
 {% macro week_start(expr) %}{{ return(adapter.dispatch('week_start', 'synapscale')(expr)) }}{% endmacro %}

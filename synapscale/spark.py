@@ -9,9 +9,8 @@ Ingest stays what it is (DuckDB's schema raw, ingest/). For a Spark build:
    creates (macros/spark.sql, stage_raw_lake), so there is no second loader with its own rules.
 2. dbt builds with `--target spark` (profiles.yml): managed Parquet tables under `<spark>/tables`, the Hive
    metastore (Derby) under `<spark>/metastore_db`.
-3. `read_back` opens a SparkSession on the same warehouse and copies every table dbt built (core, marts, seeds)
-   into a DuckDB file, `<spark>/serve.duckdb`, with Spark's own types (through Arrow): analysts, the dashboard and
-   the parity test read that file like a serve file.
+3. `read_back` copies every table dbt built (core, marts, seeds) from Spark's Parquet files into a DuckDB file,
+   `<spark>/serve.duckdb`: analysts, the dashboard and the parity test read that file like a serve file.
 
 `<spark>` is `<warehouse>/spark` ($SYNAPSCALE_SPARK_WAREHOUSE for dbt).
 """
@@ -156,17 +155,30 @@ def spark_session(project_dir: Path, warehouse_dir: Path) -> Iterator[Any]:
         session.stop()
 
 
-def built_tables(manifest_path: Path) -> list[tuple[str, str]]:
-    """(schema, table) of every model materialised as a table (table, incremental) and every seed."""
+def built_tables(manifest_path: Path) -> list[tuple[str, str, list[str]]]:
+    """(schema, table, partition columns) of every model materialised as a table (table, incremental) and every
+    seed dbt built."""
     manifest = json.loads(manifest_path.read_text())
     tables = []
     for node in manifest["nodes"].values():
-        materialized = node.get("config", {}).get("materialized")
+        config = node.get("config", {})
         if node["resource_type"] == "seed" or (
-            node["resource_type"] == "model" and materialized in ("table", "incremental")
+            node["resource_type"] == "model" and config.get("materialized") in ("table", "incremental")
         ):
-            tables.append((node["schema"], node.get("alias") or node["name"]))
+            partition_by = config.get("partition_by") or []
+            partitions = [partition_by] if isinstance(partition_by, str) else list(partition_by)
+            tables.append((node["schema"], node.get("alias") or node["name"], partitions))
     return sorted(tables)
+
+
+def table_files(warehouse_dir: Path, schema: str, table: str) -> list[Path]:
+    """The data files of a managed Spark table (not `_SUCCESS`, `.crc` or a failed job's `_temporary`)."""
+    folder = spark_dir(warehouse_dir) / "tables" / f"{schema}.db" / table
+    return sorted(
+        path
+        for path in folder.rglob("*.parquet")
+        if not any(part.startswith(("_", ".")) for part in path.relative_to(folder).parts)
+    )
 
 
 def read_back(
@@ -177,22 +189,40 @@ def read_back(
     progress: Progress = print,
     only: set[str] | None = None,
 ) -> Path:
-    """Copy every table dbt built on Spark (or the `only` names) into `<spark>/serve.duckdb`: same schemas and
-    names, Spark's types. Written beside it and renamed: a reader sees the previous copy or the new one."""
+    """Copy every table dbt built on Spark (or the `only` names) into `<spark>/serve.duckdb`, same schemas and
+    names. DuckDB reads the tables' Parquet files (Spark writes UTC-adjusted micros, so timestamps stay instants;
+    day-slice partitions come back as DATE columns, last as on Spark); a table without files (a partitioned
+    table with no rows) is read through a SparkSession, for its schema. Written beside the file and renamed: a
+    reader sees the previous copy or the new one."""
     began = time.monotonic()
     target = serve_file(warehouse_dir)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.unlink(missing_ok=True)
-    tables = [(schema, table) for schema, table in built_tables(manifest_path) if only is None or table in only]
-    with spark_session(project_dir, warehouse_dir) as session, duckdb.connect(str(temporary)) as con:
+    tables = [entry for entry in built_tables(manifest_path) if only is None or entry[1] in only]
+    through_spark = []
+    with duckdb.connect(str(temporary)) as con:
         con.execute("set TimeZone = 'UTC'")
-        for schema, table in tables:
-            arrow = session.table(f"{schema}.{table}").toArrow()
+        for schema, table, partitions in tables:
             con.execute(f"create schema if not exists {schema}")
-            con.register("spark_table", arrow)
-            con.execute(f'create table {schema}."{table}" as select * from spark_table')
-            con.unregister("spark_table")
+            files = table_files(warehouse_dir, schema, table)
+            if not files:
+                through_spark.append((schema, table))
+                continue
+            listed = ", ".join(f"'{path}'" for path in files)
+            con.execute(
+                f'create table {schema}."{table}" as select * from read_parquet([{listed}], '
+                f"hive_partitioning = {str(bool(partitions)).lower()})"
+            )
+        if through_spark:
+            with spark_session(project_dir, warehouse_dir) as session:
+                for schema, table in through_spark:
+                    con.register("spark_table", session.table(f"{schema}.{table}").toArrow())
+                    con.execute(f'create table {schema}."{table}" as select * from spark_table')
+                    con.unregister("spark_table")
         con.execute("checkpoint")
     os.replace(temporary, target)
-    progress(f"  {len(tables)} Spark tables → {target} ({time.monotonic() - began:.1f}s)")
+    progress(
+        f"  {len(tables)} Spark tables → {target} ({len(through_spark)} empty ones through Spark; "
+        f"{time.monotonic() - began:.1f}s)"
+    )
     return target

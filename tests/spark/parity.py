@@ -57,17 +57,33 @@ def compare(duckdb_file: Path, spark_file: Path, only: set[str] | None = None) -
     return results
 
 
+# Column types that are the same values in another engine's spelling: Spark keeps JSON as text.
+SAME_VALUES = {("JSON", "VARCHAR")}
+# DOUBLE columns (ratios, scores, latency percentiles) are compared to this many significant digits: a sum of
+# doubles depends on the order of its terms, which no engine fixes. Money is DECIMAL and compared exactly.
+DOUBLE_DIGITS = 12
+
+
 def _difference(
     con: duckdb.DuckDBPyConnection, left: str, right: str, columns: dict[str, str], spark_columns: dict[str, str]
 ) -> str | None:
     if set(columns) != set(spark_columns):
-        return f"columns differ: only DuckDB {sorted(set(columns) - set(spark_columns))}, only Spark " + str(
-            sorted(set(spark_columns) - set(columns))
-        )
-    types = {name: (sql_type, spark_columns[name]) for name, sql_type in columns.items() if sql_type != spark_columns[name]}
+        only_duckdb, only_spark = sorted(set(columns) - set(spark_columns)), sorted(set(spark_columns) - set(columns))
+        return f"columns differ: only on DuckDB {only_duckdb}, only on Spark {only_spark}"
+    types = [
+        f"{name} {duck} vs {spark_columns[name]}"
+        for name, duck in columns.items()
+        if duck != spark_columns[name] and (duck, spark_columns[name]) not in SAME_VALUES
+    ]
     if types:
-        return "types differ: " + ", ".join(f"{name} {duck} vs {spark}" for name, (duck, spark) in types.items())
-    listed = ", ".join(f'"{name}"' for name in columns)
+        return "types differ: " + ", ".join(types)
+
+    def value(name: str, sql_type: str) -> str:
+        if sql_type == "DOUBLE":
+            return f'printf(\'%.{DOUBLE_DIGITS - 1}e\', "{name}") as "{name}"'
+        return f'"{name}"::varchar as "{name}"' if sql_type == "JSON" else f'"{name}"'
+
+    listed = ", ".join(value(name, sql_type) for name, sql_type in columns.items())
     only_duckdb = f"select {listed} from {left} except all select {listed} from {right}"
     only_spark = f"select {listed} from {right} except all select {listed} from {left}"
     counts = con.execute(f"select (select count(*) from ({only_duckdb})), (select count(*) from ({only_spark}))")
