@@ -171,3 +171,18 @@ def test_a_port_with_precision_loss_allowed_fails_the_comparison(parity: Parity,
 
         assert differing(money) > usage_logs.rows // 10, usage_logs.problem
         assert differing(rest) == 0
+
+
+def test_the_dashboard_shows_the_same_overview_from_sparks_file(
+    parity: Parity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    figures = []
+    for serve in (parity.warehouse / "serve.duckdb", parity.warehouse / "spark" / "serve.duckdb"):
+        monkeypatch.setenv("SYNAPSCALE_SERVE_DB", str(serve))
+        app = AppTest.from_file(str(PROJECT_DIR / "app" / "streamlit_app.py"), default_timeout=60).run()
+        assert not app.exception
+        figures.append({metric.label: metric.value for metric in app.metric})
+    assert figures[0]["Calls"] != "0"
+    assert figures[1] == figures[0]
