@@ -121,7 +121,7 @@ def test_the_data_set_exercised_what_it_claims(parity: Parity) -> None:
         assert adjustments >= 10
         corrections = con.execute("select count(*) from marts.focus_charges where ChargeClass = 'Correction'")
         assert corrections.fetchone()[0] > 0
-        assert con.execute("select sum(quarantined_records) from marts.quarantine_daily").fetchone()[0] > 0
+        assert con.execute("select sum(records) from marts.quarantine_daily").fetchone()[0] > 0
     rows = {result.table: result.rows for result in parity.results}
     assert all(count > 0 for table, count in rows.items() if table.startswith("core."))
     assert rows["core.usage_logs"] > 25_000
