@@ -1,4 +1,8 @@
-"""SynapScale Analytics dashboard: `streamlit run app/streamlit_app.py` (reads only the published serve file)."""
+"""SynapScale Analytics dashboard: `streamlit run app/streamlit_app.py` (reads only the published serve file).
+
+The entry point runs on every interaction: it looks at the serve file as it is now (a new publication is seen
+on the next run), offers the pages whose marts are published, draws the shared filters, then runs the page.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,32 @@ from pathlib import Path
 
 import streamlit as st
 
-# Make `app` and `ingest` importable however streamlit was started (it puts only this folder on sys.path).
+# Make `app` and `synapscale` importable however streamlit was started (it puts only this folder on sys.path).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import data, filters, navigation, shell  # noqa: E402
 
 st.set_page_config(page_title="SynapScale Analytics", page_icon=":bar_chart:", layout="wide")
 
-pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-]
-st.navigation(pages).run()
+serve = data.current_serve()
+grouped = navigation.available(data.catalog(serve) if serve else ())
+if not grouped:  # nothing published (or no marts yet): the first page explains what to do
+    grouped = {navigation.PAGES[0].section: [navigation.PAGES[0]]}
+menu = {
+    section: [
+        st.Page(
+            spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec == navigation.PAGES[0]
+        )
+        for spec in specs
+    ]
+    for section, specs in grouped.items()
+}
+current = st.navigation(menu, expanded=True)
+spec = next(spec for specs in grouped.values() for spec in specs if spec.title == current.title)
+
+if serve is None:
+    shell.set_context(shell.Context(None))
+else:
+    picked = filters.sidebar(serve, page_params=spec.params)
+    shell.set_context(shell.Context(serve, picked.filters, picked.choices, picked.notes))
+current.run()

@@ -166,13 +166,15 @@ create table if not exists {RAW_SCHEMA}.load_manifest (
     started_at TIMESTAMPTZ NOT NULL,
     finished_at TIMESTAMPTZ NOT NULL,
     file_size BIGINT,  -- bytes; null in rows written before it was recorded
-    storage VARCHAR  -- 'table' (rows appended) or 'parquet_file' (the file registered); null = 'table'
+    storage VARCHAR,  -- 'table' (rows appended) or 'parquet_file' (the file registered); null = 'table'
+    file_mtime_ns BIGINT  -- modification time when loaded, if the file was quiescent then (manifest.py); else null
 )"""
 
 # A build database created before raw.load_manifest had these columns gets them (null for its old rows).
 MANIFEST_MIGRATIONS = (
     f"alter table {RAW_SCHEMA}.load_manifest add column if not exists file_size BIGINT",
     f"alter table {RAW_SCHEMA}.load_manifest add column if not exists storage VARCHAR",
+    f"alter table {RAW_SCHEMA}.load_manifest add column if not exists file_mtime_ns BIGINT",
 )
 
 # ... and raw.usage_event_rows gets the usage columns added since (their default for its old rows).

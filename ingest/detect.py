@@ -26,7 +26,7 @@ from ingest.errors import UserError
 from ingest.readers import SourceInfo
 
 SAMPLE = 200
-DOCS = "docs/ingest.md#accepted-input-shapes"
+DOCS = "README.md#accepted-input-shapes"
 
 # Nested objects whose keys are part of the profile (`response.usage.prompt_tokens`, ...).
 PROFILE_PATHS = (

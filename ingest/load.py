@@ -13,13 +13,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest import detect, manifest, raw_files, readers, validate
+from ingest import batch, detect, manifest, raw_files, readers, validate
 from ingest.adapters import Adapter, registry
 from ingest.attribution import Attribution
 from ingest.contract import RAW_SCHEMA, RECORD_TYPES, RecordType
@@ -27,12 +27,9 @@ from ingest.database import connect
 from ingest.dedupe import find_duplicates
 from ingest.discover import landing_files
 from ingest.errors import UserError
-from ingest.report import FileResult, IngestReport, describe, describe_total
+from ingest.report import BeforeCommit, FileResult, IngestReport, describe, describe_total
 
 Progress = Callable[[str], None]
-# Called inside a file's transaction once its records, quarantine rows and manifest row are written, just
-# before the commit. The crash tests kill the process from here (tests/ingest/test_atomicity.py).
-BeforeCommit = Callable[[FileResult], None]
 
 
 def ingest_paths(
@@ -48,20 +45,80 @@ def ingest_paths(
     adapters = registry()
     if adapter is not None and adapter not in adapters:
         raise UserError(f"unknown adapter {adapter!r}; choose one of {', '.join(adapters)}")
-    report = IngestReport()
     con = connect(Path(db_path))
-    files_dir = raw_files.directory(Path(db_path))
     try:
+        files_dir = raw_files.directory(Path(db_path))
         raw_files.remove_orphans(con, files_dir)
         raw_files.refresh_view(con, files_dir)  # the warehouse folder may have moved since the last ingest
+        loader = _Loader(con, adapter, adapters, files_dir, before_commit, attribution or Attribution(), progress)
         for path in landing_files(Path(p) for p in paths):
-            result = _ingest_file(con, path, adapter, files_dir, before_commit, attribution or Attribution())
-            report.files.append(result)
-            progress(describe(result))
+            loader.add(path)
+        loader.flush()
     finally:
         con.close()
-    progress(describe_total(report))
-    return report
+    progress(describe_total(loader.report))
+    return loader.report
+
+
+@dataclass
+class _Loader:
+    """One ingest: files already known are skipped unread, runs of small files of one kind are loaded as a batch
+    (batch.py), every other file on its own (`_ingest_file`); results are reported in landing order."""
+
+    con: duckdb.DuckDBPyConnection
+    forced_adapter: str | None
+    adapters: dict[str, Adapter]
+    files_dir: Path
+    before_commit: BeforeCommit | None
+    attribution: Attribution
+    progress: Progress
+    report: IngestReport = field(default_factory=IngestReport)
+    pending: list[batch.Candidate] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.known = manifest.KnownFiles(self.con)
+
+    def add(self, path: Path) -> None:
+        stat = manifest.Stat.of(path) if path.is_file() else None
+        known = self.known.load_id(stat) if stat else None
+        candidate = None
+        if stat is not None and not known and batch.may_join(path, stat):
+            digest = manifest.digest(path)  # a small file: its hash first, so a loaded one is never parsed
+            known = manifest.already_loaded(self.con, digest.content_hash)
+            if not known:
+                candidate = batch.probe(self.con, path, stat, digest, self.forced_adapter, self.adapters)
+        if candidate is not None and batch.fits(self.pending, candidate):
+            self.pending.append(candidate)
+            return
+        self.flush()
+        if candidate is not None:
+            self.pending.append(candidate)
+        elif known:
+            self._done(FileResult(file=str(path), skipped_already_loaded=True, load_id=known))
+        else:
+            self._done(self._single(path, stat))
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        if len(pending) > 1:
+            adapter = self.adapters[pending[0].adapter]
+            try:
+                results = batch.ingest_batch(self.con, pending, adapter, self.attribution, self.before_commit)
+            except (batch.NotTogether, UserError, duckdb.Error):
+                results = [self._single(c.path, c.stat) for c in pending]  # each with its own verdict
+        else:
+            results = [self._single(c.path, c.stat) for c in pending]
+        for result in results:
+            self._done(result)
+
+    def _single(self, path: Path, stat: manifest.Stat | None) -> FileResult:
+        return _ingest_file(
+            self.con, path, self.forced_adapter, self.files_dir, self.before_commit, self.attribution, stat
+        )
+
+    def _done(self, result: FileResult) -> None:
+        self.report.files.append(result)
+        self.progress(describe(result))
 
 
 def _ingest_file(
@@ -71,6 +128,7 @@ def _ingest_file(
     files_dir: Path,
     before_commit: BeforeCommit | None,
     attribution: Attribution,
+    stat: manifest.Stat | None = None,
 ) -> FileResult:
     result = FileResult(file=str(path))
     started = time.perf_counter()
@@ -97,9 +155,12 @@ def _ingest_file(
             digest = digest_of()
             if _skip_if_loaded(con, digest.content_hash, result):  # the file changed since its size was taken
                 return result
+        # The mtime is recorded only when the file read is the file stat() saw (manifest.KnownFiles).
+        unchanged = stat is not None and digest.size == stat.size and manifest.Stat.of(path) == stat
+        mtime_ns = stat.quiescent_mtime(time.time_ns()) if stat is not None and unchanged else None
         con.execute("begin transaction").fetchall()
         try:
-            registered = _write(con, path, digest, prepared, result, started_at, files_dir)
+            registered = _write(con, path, digest, prepared, result, started_at, files_dir, mtime_ns)
             if before_commit is not None:
                 before_commit(result)
             con.execute("commit").fetchall()
@@ -217,6 +278,7 @@ def _write(
     result: FileResult,
     started_at: datetime,
     files_dir: Path,
+    mtime_ns: int | None,
 ) -> bool:
     """Inside the file's transaction: find duplicates, append the valid records (or register the staged file,
     when it is clean: see `_is_clean`), then quarantine rows and the manifest row. True when registered."""
@@ -244,6 +306,7 @@ def _write(
             finished_at=datetime.now(UTC),
             file_size=digest.size,
             storage=raw_files.STORAGE if register else "table",
+            file_mtime_ns=mtime_ns,
         ),
     )
     if register:
@@ -310,6 +373,6 @@ def _recover_raw_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     rejected), so the quarantine keeps the raw text as sent."""
     readers.register_lines(con, path)
     con.execute(
-        f"update _rejected set _raw_record = {validate.truncate_sql('rtrim(l._text, chr(10) || chr(13))')} "
+        f"update _rejected set _raw_record = {validate.truncate_sql(readers.line_text_sql('l._text'))} "
         "from _lines l where l._line = _rejected._line"
     ).fetchall()

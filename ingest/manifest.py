@@ -1,4 +1,5 @@
-"""raw.load_manifest: one row per landing file loaded; its content hash makes re-delivered files no-ops."""
+"""raw.load_manifest: one row per landing file loaded; its content hash makes re-delivered files no-ops, and its
+path, size and modification time let a file already loaded be skipped without being read (`KnownFiles`)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,50 @@ def digest(path: Path) -> Digest:
     return Digest("sha256:" + hasher.hexdigest(), newlines, size)
 
 
+# A file modified this close to (or after) its load may still be changing within one tick of the file system's
+# clock, so its (size, mtime) would not prove its content: its mtime is not recorded and the next run hashes it
+# (the "racy" case git's index knows too).
+QUIESCENT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A landing file's path as given, size and modification time, from one stat()."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Stat:
+        info = path.stat()
+        return cls(str(path), info.st_size, info.st_mtime_ns)
+
+    def quiescent_mtime(self, loaded_at_ns: int) -> int | None:
+        """The mtime to record for a load at `loaded_at_ns`: None when the file was modified too recently."""
+        return self.mtime_ns if self.mtime_ns < loaded_at_ns - QUIESCENT_SECONDS * 1e9 else None
+
+
+class KnownFiles:
+    """(path, size, mtime) of every loaded file whose mtime was recorded, read once per ingest: a landing file
+    with the same three was loaded from that path with that content (files are not rewritten in place keeping
+    size and mtime), so it is skipped without being read or hashed."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        rows = con.execute(
+            f"select source_file, file_size, file_mtime_ns, load_id from {RAW_SCHEMA}.load_manifest "
+            "where file_mtime_ns is not null and file_size is not null order by finished_at desc"
+        ).fetchall()
+        self._loads = {(path, size, mtime): load_id for path, size, mtime, load_id in rows}
+
+    def load_id(self, stat: Stat) -> str | None:
+        return self._loads.get((stat.path, stat.size, stat.mtime_ns))
+
+    def add(self, stat: Stat, mtime_ns: int | None, load_id: str) -> None:
+        if mtime_ns is not None:
+            self._loads[(stat.path, stat.size, mtime_ns)] = load_id
+
+
 def size_may_match(con: duckdb.DuckDBPyConnection, size: int) -> bool:
     """False only when no loaded file can have the same content as a file of `size` bytes: no manifest row has
     that size and none lacks a size (rows written before file_size was recorded). Then the hash cannot find a
@@ -69,13 +114,14 @@ class ManifestRow:
     finished_at: datetime
     file_size: int
     storage: str = "table"
+    file_mtime_ns: int | None = None
 
 
 def record(con: duckdb.DuckDBPyConnection, row: ManifestRow) -> None:
     con.execute(
         f"insert into {RAW_SCHEMA}.load_manifest (load_id, source_file, content_hash, record_type, adapter, "
         "records_read, records_loaded, duplicates_skipped, records_quarantined, started_at, finished_at, file_size, "
-        "storage) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "storage, file_mtime_ns) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row.load_id,
             row.source_file,
@@ -90,5 +136,6 @@ def record(con: duckdb.DuckDBPyConnection, row: ManifestRow) -> None:
             row.finished_at,
             row.file_size,
             row.storage,
+            row.file_mtime_ns,
         ],
     ).fetchall()

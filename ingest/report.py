@@ -3,6 +3,7 @@ quarantined, per file)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -21,6 +22,12 @@ class FileResult:
     error: str | None = None
     load_id: str | None = None
     seconds: float = 0.0
+    batch_files: int = 1  # loaded together with this many files (ingest/batch.py); `seconds` are the batch's
+
+
+# Called inside a file's transaction once its records, quarantine rows and manifest row are written, just
+# before the commit. The crash tests kill the process from here (tests/ingest/test_atomicity.py).
+BeforeCommit = Callable[[FileResult], None]
 
 
 @dataclass
@@ -70,10 +77,13 @@ def describe(result: FileResult) -> str:
         return f"{result.file}: FAILED: {result.error}"
     if result.skipped_already_loaded:
         return f"{result.file}: already loaded (load {result.load_id}), skipped"
+    seconds = f"{result.seconds:.2f}s" + (
+        f" for a batch of {result.batch_files} files" if result.batch_files > 1 else ""
+    )
     return (
         f"{result.file}: {result.record_type} via {result.adapter}: read {result.read}, loaded "
         f"{result.loaded}, "
-        f"duplicates skipped {result.duplicates}, quarantined {result.quarantined} ({result.seconds:.2f}s)"
+        f"duplicates skipped {result.duplicates}, quarantined {result.quarantined} ({seconds})"
     )
 
 

@@ -207,9 +207,7 @@ def _count_rules(source_types: dict[str, str]) -> list[tuple[str, tuple[str, str
     marks it unpriced ('missing_token_counts') and the error still counts in error rates."""
     hint = USAGE_HINT if USAGE_HINT in source_types else "'the record has no input_tokens or output_tokens'"
     condition = f"(not {_has_counts_sql(source_types)} and t__status is distinct from 'error')"
-    message = (
-        f"'no token counts found: ' || {hint} || '; is it the right --adapter? (docs/ingest.md#accepted-input-shapes)'"
-    )
+    message = f"'no token counts found: ' || {hint} || '; is it the right --adapter? (README.md#accepted-input-shapes)'"
     return [("no_token_counts", (condition, message))]
 
 

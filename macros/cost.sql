@@ -55,8 +55,10 @@
             'rate': 'input', 'tier_rate': 'tier_input', 'falls_back_to': none},
         {'name': 'cache_read', 'split': 'cache_read_input_tokens',
             'rate': 'cache_read', 'tier_rate': 'tier_cache_read', 'falls_back_to': 'input'},
-        {'name': 'cache_write', 'split': 'cache_creation_input_tokens',
+        {'name': 'cache_write', 'split': 'cache_creation_input_tokens - coalesce(cache_creation_1h_input_tokens, 0)',
             'rate': 'cache_write', 'tier_rate': 'tier_cache_write', 'falls_back_to': 'input'},
+        {'name': 'cache_write_1h', 'split': 'coalesce(cache_creation_1h_input_tokens, 0)',
+            'rate': 'cache_write_1h', 'tier_rate': 'tier_cache_write_1h', 'falls_back_to': 'cache_write'},
         {'name': 'visible_output', 'split': 'output_tokens - reasoning_output_tokens',
             'rate': 'output', 'tier_rate': 'tier_output', 'falls_back_to': none},
         {'name': 'reasoning', 'split': 'reasoning_output_tokens',
@@ -181,4 +183,30 @@
     {%- for column in costs %}
         coalesce(sum({{ column }}), 0)::decimal(38, 18) as {{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- The curated names a raw model name is looked up in (docs/cost.md, rule 1): the alias seed, then the
+    catalog's own llm_ids; an alias wins over an llm_id spelled the same. Columns lookup_name, llm_id,
+    matched_on ('alias' or 'catalog'). The LiteLLM fallback (int_litellm_models) is looked up only after it. -#}
+{% macro curated_model_name_lookup() -%}
+    select
+        lookup_name,
+        llm_id,
+        matched_on
+    from (
+        select
+            lower(trim(alias)) as lookup_name,
+            llm_id,
+            'alias' as matched_on,
+            1 as lookup_priority
+        from {{ ref('llm_aliases') }}
+        union all
+        select
+            lower(trim(llm_id)) as lookup_name,
+            llm_id,
+            'catalog' as matched_on,
+            2 as lookup_priority
+        from {{ ref('llm_catalog') }}
+    ) as candidates
+    qualify row_number() over (partition by lookup_name order by lookup_priority) = 1
 {%- endmacro %}

@@ -184,10 +184,11 @@
 --------------------------------------------------------------------------------------------------------- #}
 
 {#- For incremental models that only ever add rows whose unique_key is new (usage_logs, billing_events select
-    new keys only). DuckDB keeps delete+insert; Spark's Parquet tables have no delete or merge (Delta/Iceberg
-    do), and append is exact for such models. In config(): incremental_strategy=new_keys_incremental_strategy() -#}
+    new keys only). Append is exact for such models: DuckDB appends (a delete+insert would look every new key up
+    in the whole table to delete nothing); Spark's Parquet tables have no delete or merge (Delta/Iceberg do).
+    In config(): incremental_strategy=new_keys_incremental_strategy() -#}
 {% macro new_keys_incremental_strategy() %}{{ return(adapter.dispatch('new_keys_incremental_strategy', 'synapscale')()) }}{% endmacro %}
-{% macro default__new_keys_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
+{% macro default__new_keys_incremental_strategy() %}{{ return('append') }}{% endmacro %}
 {% macro spark__new_keys_incremental_strategy() %}{{ return('append') }}{% endmacro %}
 
 

@@ -64,3 +64,17 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- The newest `column` (a timestamp) this incremental model holds, as a literal fixed when the model compiles
+    (run_query), not a subquery: a literal filter lets the engine skip whole sources, e.g. each registered file's
+    branch of raw.usage_events, whose ingested_at is a constant (ingest/raw_files.py). Before any real value on a
+    full build or when the model is empty. -#}
+{% macro loaded_watermark(column) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set newest = run_query('select ' ~ as_text('max(' ~ column ~ ')') ~ ' from ' ~ this).columns[0].values()[0] -%}
+        {%- if newest is not none -%}
+            {{- return("'" ~ newest ~ "'::" ~ type_timestamptz()) -}}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(timestamp_min()) -}}
+{%- endmacro %}

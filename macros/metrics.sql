@@ -16,16 +16,12 @@
     error_calls::bigint as error_calls,
     input_tokens::bigint as input_tokens,
     output_tokens::bigint as output_tokens,
-    uncached_input_tokens::bigint as uncached_input_tokens,
-    cache_read_tokens::bigint as cache_read_tokens,
-    cache_write_tokens::bigint as cache_write_tokens,
-    visible_output_tokens::bigint as visible_output_tokens,
-    reasoning_tokens::bigint as reasoning_tokens,
-    uncached_input_cost_usd,
-    cache_read_cost_usd,
-    cache_write_cost_usd,
-    visible_output_cost_usd,
-    reasoning_cost_usd,
+    {%- for bucket in cost_buckets() %}
+    {{ bucket.name }}_tokens::bigint as {{ bucket.name }}_tokens,
+    {%- endfor %}
+    {%- for bucket in cost_buckets() %}
+    {{ bucket.name }}_cost_usd,
+    {%- endfor %}
     cost_usd,
     unpriced_calls::bigint as unpriced_calls,
     last_ingested_at

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ingest.attribution import Attribution
 from ingest.contract import RECORD_TYPES, RecordType
+from ingest.readers import BATCH_FILE, BATCH_FILE_STRIDE
 
 INT_PATTERN = r"^\s*-?[0-9]+\s*$"
 
@@ -121,10 +122,15 @@ class Adapter:
             unparseable = "false"
         item = "_item" if "_item" in source_columns else "null::bigint"
         keep = f"where {unparseable} or ({self.record_filter})" if self.record_filter else ""
+        record = "_line * 1000000000 + coalesce(_item, 0)"
+        file_column = ""
+        if BATCH_FILE in source_columns:  # a batch of files (ingest/batch.py): the record number says which file
+            record, file_column = f"{BATCH_FILE}::hugeint * {BATCH_FILE_STRIDE}::hugeint + {record}", f", {BATCH_FILE}"
         return (
-            f"select _line * 1000000000 + coalesce(_item, 0) as _rec, _line, _raw, {unparseable} as _unparseable,"
+            f"select {record} as _rec, _line, _raw, {unparseable} as _unparseable,"
             f"\n    {columns}{', ' + hints if hints else ''}\n"
-            f"from (select *{extra} from (select _line, {item} as _item, _raw, {parsed} as d from _src)) {keep}"
+            f"from (select *{extra} from (select _line{file_column}, {item} as _item, _raw, {parsed} as d from _src)) "
+            f"{keep}"
         )
 
     def hint_columns(self, context: MappingContext) -> str:

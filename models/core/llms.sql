@@ -1,7 +1,8 @@
+-- The LLM catalog: the curated models, then the LiteLLM fallback models (int_llm_catalog).
 with
 
 catalog as (
-    select * from {{ ref('llm_catalog') }}
+    select * from {{ ref('int_llm_catalog') }}
 ),
 
 final as (
@@ -16,7 +17,9 @@ final as (
         supports_reasoning::boolean as supports_reasoning,
         supports_vision::boolean as supports_vision,
         is_active::boolean as is_active,
-        released_on::date as released_on
+        released_on::date as released_on,
+        litellm_key,
+        price_source
     from catalog
 )
 

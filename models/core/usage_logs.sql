@@ -7,14 +7,26 @@
     )
 }}
 
--- Incremental by load time, not event time: a run takes every call ingested at or after the newest
--- ingested_at already here whose event_id is not here yet, so late events (any occurred_at) are picked up.
--- int_usage_priced has one row per event_id, its first-ingested version (int_usage_events_deduplicated), so a
--- run keeps exactly the version a full refresh would choose, and a re-sent id already here is skipped.
+-- Incremental by load time, not event time: a run takes every call ingested strictly after the newest
+-- ingested_at already here (each load is stamped with its commit time, and no load commits while dbt runs, so
+-- every call at or before it was here at the last build) whose event_id is not here yet, so late events (any
+-- occurred_at) are picked up. Only those calls are de-duplicated and priced (macros/usage.sql: the same rules
+-- int_usage_priced applies to every call), so the run's cost follows the new data: the watermark is a literal
+-- (loaded_watermark), and the raw files loaded before it are not read at all. A full build reads
+-- int_usage_priced. Either way each event_id keeps its first-ingested version, so an incremental history
+-- equals a full refresh, and a re-sent id already here is skipped.
+-- depends_on: {{ ref('stg_raw__usage_events') }}, {{ ref('int_model_names_resolved') }}, {{ ref('int_llm_prices') }}
+{%- set watermark = loaded_watermark('ingested_at') %}
 with
 
 priced as (
-    select * from {{ ref('int_usage_priced') }}
+    {% if is_incremental() %}
+        {%- set staged_since = ref('stg_raw__usage_events') ~ ' where ingested_at > ' ~ watermark %}
+        {%- set staged = '(select * from ' ~ staged_since ~ ')' %}
+        {{ priced_calls('(' ~ first_ingested_calls(staged) ~ ')') }}
+    {% else %}
+        select * from {{ ref('int_usage_priced') }}
+    {% endif %}
 ),
 
 already_loaded as (
@@ -37,9 +49,7 @@ new_rows as (
     left join already_loaded on priced.event_id = already_loaded.event_id
     where
         already_loaded.event_id is null
-        and priced.ingested_at >= (
-            select coalesce(max(loaded.ingested_at), {{ timestamp_min() }}) from already_loaded as loaded
-        )
+        and priced.ingested_at > {{ watermark }}
 ),
 
 final as (
@@ -68,6 +78,7 @@ final as (
         latency_ms,
         time_to_first_token_ms,
         price_id,
+        price_source,
         is_long_context_tier,
         {{ bucket_columns('_cost_usd') }},
         computed_cost_usd,
@@ -78,11 +89,7 @@ final as (
         tags,
         load_id,
         ingested_at,
-        applied_input_usd_per_1m,
-        applied_output_usd_per_1m,
-        applied_cache_read_usd_per_1m,
-        applied_cache_write_usd_per_1m,
-        applied_reasoning_usd_per_1m
+        {{ applied_rate_columns() }}
     from new_rows
 )
 

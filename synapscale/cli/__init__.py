@@ -1,6 +1,6 @@
 """`synapscale` command line: the parser, and one module per command group (`run`, `publish`, `status`,
-`sql`, `ingest`, `generate`, `billing`, `prices`, `export`), each registering its subcommands with the handler that
-does the work through library functions the tests call too.
+`sql`, `ingest`, `generate`, `billing`, `prices`, `export`, `alerts`, `bench`), each registering its subcommands
+with the handler that does the work through library functions the tests call too.
 
 Exit codes (docs/operations.md#exit-codes): 0 done/published, 1 a step failed, 2 bad arguments or usage,
 75 another run holds the lock (nothing done, try later), 130 interrupted."""
@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from synapscale.cli import billing, export, generate, ingest, prices, publish, run, sql, status
+from synapscale.cli import alerts, bench, billing, export, generate, ingest, prices, publish, run, sql, status
 from synapscale.cli.args import OneLineParser, subcommands
 from synapscale.errors import (
     EXIT_FAILED,
@@ -23,7 +23,7 @@ from synapscale.errors import (
     UserError,
 )
 
-COMMAND_GROUPS = (run, publish, status, sql, ingest, generate, billing, prices, export)
+COMMAND_GROUPS = (run, publish, status, sql, ingest, generate, billing, prices, export, alerts, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

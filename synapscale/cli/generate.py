@@ -20,7 +20,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     generate.add_argument("--workspaces", type=positive_int, default=24)
     generate.add_argument("--users", type=positive_int, default=360)
-    generate.add_argument("--seed", type=int, default=42)
+    generate.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        help="random seed (default 42); ids carry a token of the seed unless it is 42, so data sets never collide",
+    )
+    generate.add_argument(
+        "--batch",
+        type=int,
+        default=0,
+        metavar="K",
+        help="write the K-th daily landing after the data set of these options instead: --events new events on "
+        "day end+K (--late-rate of them dated 1-5 days earlier), same workspaces and users, ids of their own",
+    )
     generate.add_argument("--end", type=iso_date, default=None, help="last day of data (default: 2025-03-31)")
     generate.add_argument("--bad-rate", type=rate, default=0.0, help="share of corrupted records")
     generate.add_argument("--duplicate-rate", type=rate, default=0.0, help="share of re-sent records")
@@ -55,6 +68,7 @@ def handle(args: argparse.Namespace) -> int:
         late_rate=args.late_rate,
         churn_rate=args.churn_rate,
         file_format=args.format,
+        batch=args.batch,
     )
     started = time.monotonic()
     written = write_dataset(config, args.out, args.ground_truth)

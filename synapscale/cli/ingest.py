@@ -16,7 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--adapter",
         help="force an adapter instead of detecting it "
         "(otel, litellm, helicone, langfuse, azure_trace, openai_responses, anthropic, bedrock_converse, gemini, "
-        "openai, canonical; see docs/ingest.md#accepted-input-shapes)",
+        "openai, canonical; see README.md#accepted-input-shapes)",
     )
     add_attribution(ingest)
     ingest.set_defaults(handler=handle)

@@ -12,7 +12,8 @@ conversations; tags; feedback on a few percent of messages with per-model qualit
 workspace and user snapshots.
 
 Modules: `config` (what to generate), `catalog` (model variants and vocabularies), `entities` (workspaces,
-users), `usage` (events), `feedback`, `corruption` (bad, re-sent and late records), `dataset` (the files).
+users), `usage` (events), `feedback`, `corruption` (bad, re-sent and late records), `dataset` (the files),
+`batch` (a later daily landing of a data set).
 """
 
 from synapscale.generate.config import GeneratorConfig

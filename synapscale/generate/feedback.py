@@ -9,7 +9,7 @@ from synapscale.generate.catalog import FEEDBACK_CATEGORIES, FEEDBACK_COMMENTS
 from synapscale.generate.draws import ids
 
 
-def feedback(rng: np.random.Generator, usage: pl.DataFrame) -> pl.DataFrame:
+def feedback(rng: np.random.Generator, usage: pl.DataFrame, id_token: str) -> pl.DataFrame:
     n = usage.height
     chosen = np.flatnonzero((usage["status"].to_numpy() == "success") & (rng.random(n) < 0.04))
     picked = usage[chosen]
@@ -29,7 +29,7 @@ def feedback(rng: np.random.Generator, usage: pl.DataFrame) -> pl.DataFrame:
     source = np.array(["user", "annotation", "eval"])[rng.choice(3, count, p=[0.9, 0.07, 0.03])]
     frame = pl.DataFrame(
         {
-            "feedback_id": ids("fb_", np.arange(1, count + 1), 9),
+            "feedback_id": ids(f"fb_{id_token}", np.arange(1, count + 1), 9),
             "message_id": picked["message_id"],
             "user_id": picked["user_id"],
             "created_at": created,

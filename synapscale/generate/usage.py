@@ -46,15 +46,21 @@ class Calls:
 
 
 def usage(
-    rng: np.random.Generator, config: GeneratorConfig, workspaces: pl.DataFrame, users: pl.DataFrame
+    rng: np.random.Generator,
+    config: GeneratorConfig,
+    workspaces: pl.DataFrame,
+    users: pl.DataFrame,
+    day_weights: np.ndarray | None = None,
 ) -> pl.DataFrame:
-    """The usage events (plus the helper columns `_quality` and `_order` the later steps use)."""
+    """The usage events (plus the helper columns `_quality` and `_order` the later steps use). `day_weights`
+    (one per day of the range) fixes each day's share of the events, keeping the workspaces' mix within a day
+    (a batch uses it to put its events on its landing day and a few days before, see batch.py)."""
     table = variant_table()
-    calls = _calls(rng, config, workspaces, users)
+    calls = _calls(rng, config, workspaces, users, day_weights)
     calls = _unknown_and_unreleased(rng, config, table, calls)
     tokens = _tokens(rng, table, calls, workspaces.height)
     outcome = _outcomes(rng, table, calls.variant, tokens)
-    return _frame(rng, table, workspaces, users, calls, tokens, outcome)
+    return _frame(rng, table, workspaces, users, calls, tokens, outcome, config.id_token)
 
 
 def _activity(rng: np.random.Generator, config: GeneratorConfig, workspaces: pl.DataFrame) -> np.ndarray:
@@ -75,11 +81,20 @@ def _activity(rng: np.random.Generator, config: GeneratorConfig, workspaces: pl.
     return workspaces["_weight"].to_numpy()[:, None] * growth * weekly[None, :] * active * decline * noise
 
 
-def _calls(rng: np.random.Generator, config: GeneratorConfig, workspaces: pl.DataFrame, users: pl.DataFrame) -> Calls:
+def _calls(
+    rng: np.random.Generator,
+    config: GeneratorConfig,
+    workspaces: pl.DataFrame,
+    users: pl.DataFrame,
+    day_weights: np.ndarray | None,
+) -> Calls:
     """Conversations first (geometric length, mean ~3.3 messages), then their messages a minute or two apart."""
     n, days, count = config.events, config.days, config.workspaces
     first_epoch_day = (config.first_day - date(1970, 1, 1)).days
     cells = _activity(rng, config, workspaces)
+    if day_weights is not None:
+        totals = cells.sum(axis=0)
+        cells = cells / np.where(totals > 0, totals, 1.0) * day_weights
     lengths = rng.geometric(0.3, size=n)
     conversations = int(np.searchsorted(np.cumsum(lengths), n)) + 1
     lengths = lengths[:conversations]
@@ -221,6 +236,7 @@ def _frame(
     calls: Calls,
     tokens: dict[str, np.ndarray],
     outcome: dict[str, np.ndarray],
+    id_token: str,
 ) -> pl.DataFrame:
     """The events as the raw contract's columns (long, but one column per line: nothing to split)."""
     variant, n = calls.variant, len(calls.variant)
@@ -233,12 +249,12 @@ def _frame(
     index = np.arange(1, n + 1)
     frame = pl.DataFrame(
         {
-            "event_id": ids("evt_", index, 10),
+            "event_id": ids(f"evt_{id_token}", index, 10),
             "occurred_at": pl.Series(calls.occurred_us).cast(pl.Datetime("us", "UTC")),
             "workspace_id": workspaces["workspace_id"].gather(calls.workspace),
             "user_id": users["user_id"].gather(calls.user),
-            "conversation_id": ids("conv_", calls.conversation, 9),
-            "message_id": ids("msg_", index, 10),
+            "conversation_id": ids(f"conv_{id_token}", calls.conversation, 9),
+            "message_id": ids(f"msg_{id_token}", index, 10),
             "provider": pick(table["provider"], variant),
             "model": pick(table["raw_name"], variant),
             "operation": pl.repeat("chat", n, eager=True),

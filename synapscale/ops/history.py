@@ -51,7 +51,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "tests_failed": ("INTEGER", "dbt data and unit tests that failed or errored."),
     "tests_warned": ("INTEGER", "dbt tests that warned."),
     "nodes_skipped": ("INTEGER", "dbt nodes skipped because something upstream failed."),
-    "dbt_invocation_id": ("VARCHAR", "invocation_id of the dbt build (its run_results.json)."),
+    "dbt_invocation_id": ("VARCHAR", "invocation_id of the dbt build (run_results.json); skipped: the build reused."),
+    "build_mode": ("VARCHAR", "incremental, full refresh, or skipped (nothing new since the last clean build)."),
     "published_version": ("INTEGER", "Publication counter: 1 for the first serve file, +1 for each one after."),
     "published_at": ("TIMESTAMPTZ", "When the serve file was renamed into place (meta.publication)."),
     "serve_file_bytes": ("BIGINT", "Size of the published serve file."),
@@ -61,6 +62,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "publish_seconds": ("DOUBLE", "Time spent copying and renaming the serve file."),
     "total_seconds": ("DOUBLE", "Wall time from taking the lock to the end of the run."),
     "taken_over_from": ("VARCHAR", "run_id of an unfinished earlier run this one found and closed."),
+    "alerts_new": ("INTEGER", "Alerts that entered ops.alert_outbox after this run published."),
+    "alerts_suppressed": ("INTEGER", "New alerts already older than the lookback window: recorded, never sent."),
+    "alerts_sent": ("INTEGER", "Alert deliveries made after this run published (one per alert and sink)."),
+    "alerts_failed": ("INTEGER", "Alert deliveries that failed (retried on the next run)."),
+    "alerts_pending": ("INTEGER", "Alerts still to deliver to some sink after this run."),
 }
 FINISHED = ("published", "failed", "abandoned")
 
@@ -189,6 +195,17 @@ def published_copy(serve_db: Path, run_id: str) -> dict[str, Any] | None:
     except duckdb.Error:
         return None
     return found if found is not None and found["status"] == "published" else None
+
+
+def last_freshness(db_path: Path, before_run: str) -> str | None:
+    """The freshness JSON the latest run before `before_run` recorded (None when none did)."""
+    with connect(db_path, read_only=True) as con:
+        found = con.execute(
+            f"select freshness from {TABLE} where freshness is not null and run_id <> ? "
+            "order by started_at desc limit 1",
+            [before_run],
+        ).fetchall()
+    return str(found[0][0]) if found else None
 
 
 def now() -> datetime:

@@ -89,6 +89,7 @@ def render_report(report: Report) -> str:
         )
     running = report.running
     lines.append(f"in progress: {running.describe()}" if running else "in progress: no run")
+    lines += _alerts_line(report)
     if report.source == "serve":
         lines.append("(history and freshness below are the serve file's copy, as of the last publication)")
     lines += [f"note: {note}" for note in report.notes]
@@ -107,3 +108,11 @@ def render_report(report: Report) -> str:
     lines += ["", "next actions" if actions else "next actions: none, all is well"]
     lines += [f"- {action}" for action in actions]
     return "\n".join(lines)
+
+
+def _alerts_line(report: Report) -> list[str]:
+    sinks = ", ".join(report.alert_sinks) or "no sink configured (SYNAPSCALE_ALERT_WEBHOOK_URL, SYNAPSCALE_ALERT_JSONL)"
+    if report.alerts is None:
+        return [f"spend alerts: none recorded yet; sinks: {sinks}"]
+    counts = ", ".join(f"{report.alerts.count(s)} {s}" for s in ("sent", "failed", "pending", "suppressed"))
+    return [f"spend alerts (ops.alert_outbox): {counts}; sinks: {sinks}"]

@@ -14,7 +14,9 @@ from typing import Any
 
 import duckdb
 
-from synapscale.errors import RunInProgress, StepFailed
+from synapscale.alerts import config as alert_config
+from synapscale.alerts.report import AlertSummary, summary
+from synapscale.errors import RunInProgress, StepFailed, UserError
 from synapscale.ops import history
 from synapscale.ops.freshness import TableFreshness, quarantine_reasons, table_freshness, thresholds
 from synapscale.pipeline.lock import RECORDED_COMMANDS, Holder, pid_alive, read_holder, run_lock
@@ -32,6 +34,8 @@ class Report:
     running: Holder | None = None
     dead_holder: Holder | None = None
     notes: list[str] = field(default_factory=list)
+    alerts: AlertSummary | None = None
+    alert_sinks: list[str] = field(default_factory=list)  # the sinks configured in this environment
 
     @property
     def last_finished(self) -> dict[str, Any] | None:
@@ -60,6 +64,11 @@ def gather(settings: Settings, runs: int = 10) -> Report:
         else:
             report.dead_holder = holder
     report.publication = _publication(settings.serve_db)
+    try:
+        configured = alert_config.from_env()
+        report.alert_sinks = [configured.describe(sink) for sink in configured.sinks]
+    except UserError as error:
+        report.notes.append(str(error))
     if report.running is None and settings.build_db.exists():
         _read_build(report, runs)
     if report.source is None and settings.serve_db.exists():
@@ -84,6 +93,7 @@ def _read(report: Report, db: Path, source: str, runs: int) -> None:
     try:
         with history.connect(db, read_only=True) as con:
             report.runs = history.recent(con, runs)
+            report.alerts = summary(con)
             limits = thresholds(next((r["freshness"] for r in report.runs if r.get("freshness")), None))
             report.tables = table_freshness(con, limits)
             quarantined = next((r for r in report.runs if r.get("records_quarantined")), None)
@@ -147,6 +157,24 @@ def next_actions(report: Report) -> list[str]:
             'reason), e.g. synapscale sql -c "select source_file, source_line, reason_code, reason_message '
             'from raw.quarantine order by quarantined_at desc limit 20"'
         )
+    actions += _alert_actions(report)
     if report.publication is None and report.running is None:
         actions.append("nothing is published yet: the dashboard has no data until a run succeeds")
     return actions
+
+
+def _alert_actions(report: Report) -> list[str]:
+    alerts = report.alerts
+    if alerts is None:
+        return []
+    left = alerts.count("failed") + alerts.count("pending")
+    if alerts.failing:
+        detail = "; ".join(f"{sink}: {count} failed, last error: {error}" for sink, count, error in alerts.failing)
+        return [
+            f"{left} spend alert(s) not delivered yet ({detail}). The next run retries them; check the sink with "
+            "`synapscale alerts test`, retry now with `synapscale alerts send`, list them with "
+            "`synapscale alerts list --status failed`"
+        ]
+    if alerts.count("pending") and report.alert_sinks:
+        return [f"{left} spend alert(s) pending: the next run delivers them, or now: `synapscale alerts send`"]
+    return []

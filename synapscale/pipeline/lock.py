@@ -26,7 +26,7 @@ from typing import IO
 from synapscale.errors import RunInProgress, StepFailed
 
 # Commands that hold the lock only briefly: a run waits for them rather than exiting 75.
-SHORT_HOLDERS = ("status",)
+SHORT_HOLDERS = ("status", "alerts list")
 SHORT_HOLDER_WAIT_SECONDS = 15.0
 # Commands whose unfinished end is worth recording (they keep a row in run history).
 RECORDED_COMMANDS = ("run", "publish")

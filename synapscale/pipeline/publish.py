@@ -5,6 +5,12 @@ Publishing copies the checkpointed build file to a temporary name beside the ser
 (meta.publication, and the caller's `finalize`, e.g. run history saying 'published'), fsyncs it and renames it
 into place, so a reader sees either the previous complete database or the new one, never a half-written file.
 A run killed mid-publish leaves at most a temporary file, which the next publish removes.
+
+The copy is compact: a build file keeps the blocks its rebuilt and sliced tables freed (DuckDB reuses them but
+never shrinks the file), so once more than COMPACT_ABOVE of it is free the copy is written table by table
+(COPY FROM DATABASE: schemas, tables, views, comments, constraints) instead of byte for byte, and the serve
+file does not grow from one incremental run to the next. A file with little free space is copied as it is,
+which is faster.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from synapscale.errors import StepFailed
 from synapscale.pipeline.diagnose import with_advice
 
 Progress = Callable[[str], None]
+COMPACT_ABOVE = 0.2  # share of free blocks in the build file above which the copy is written compacted
 
 
 @dataclass(frozen=True)
@@ -59,17 +66,22 @@ def publish(
         # Fold any write-ahead log into the main file so a plain copy of it is complete.
         with duckdb.connect(str(build_db)) as con:
             con.execute("checkpoint")
-        shutil.copyfile(build_db, temporary)
+            free, total = con.execute("select free_blocks, total_blocks from pragma_database_size()").fetchall()[0]
+        if total and free / total > COMPACT_ABOVE:
+            progress(f"  build file {free / total:.0%} free space: writing a compacted copy")
+            _compact_copy(build_db, temporary)
+        else:
+            shutil.copyfile(build_db, temporary)
         with duckdb.connect(str(temporary)) as con:
             _stamp(con, publication)
             con.execute("checkpoint")
         if finalize is not None:
             finalize(temporary)
-        _fsync(temporary)
+        fsync(temporary)
         if before_rename is not None:
             before_rename(temporary)
         os.replace(temporary, serve_db)
-        _fsync(serve_db.parent)  # the rename itself survives a power cut
+        fsync(serve_db.parent)  # the rename itself survives a power cut
     except Exception as error:
         temporary.unlink(missing_ok=True)
         if isinstance(error, StepFailed):
@@ -78,6 +90,13 @@ def publish(
         raise StepFailed("publish", f"{detail}; the previous serve file is unchanged") from error
     progress(f"published {serve_db} ({serve_db.stat().st_size / 1e6:.1f} MB, version {publication.version})")
     return serve_db
+
+
+def _compact_copy(build_db: Path, temporary: Path) -> None:
+    with duckdb.connect() as con:
+        con.execute("attach ? as build_file (read_only)", [str(build_db)])
+        con.execute("attach ? as compacted", [str(temporary)])
+        con.execute("copy from database build_file to compacted")
 
 
 def _stamp(con: duckdb.DuckDBPyConnection, publication: Publication) -> None:
@@ -94,7 +113,7 @@ def _stamp(con: duckdb.DuckDBPyConnection, publication: Publication) -> None:
     )
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)

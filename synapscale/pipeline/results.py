@@ -145,7 +145,32 @@ def read_freshness(path: Path) -> Freshness | None:
                 "error_after_hours": _hours(criteria.get("error_after")),
             }
         )
+    return Freshness(status=_worst(sources), sources=sources)
+
+
+def _worst(sources: list[dict[str, Any]]) -> str:
     rank = {name: position for position, name in enumerate(FRESHNESS_ORDER)}
     statuses = [s["status"] for s in sources if s["status"] != "empty"] or [s["status"] for s in sources]
-    worst = max(statuses, key=lambda s: rank.get(s, len(rank)), default="pass")
-    return Freshness(status=worst, sources=sources)
+    return max(statuses, key=lambda s: rank.get(s, len(rank)), default="pass")
+
+
+def aged_freshness(recorded: str | None, now: datetime) -> Freshness | None:
+    """The freshness of the same raw data and thresholds as a recorded result (run_history.freshness), at `now`:
+    each source's newest load is as recorded, only its age moved (dbt's rule: error past error_after, else warn
+    past warn_after). None when there is no usable record (then dbt has to compute it)."""
+    try:
+        sources = [dict(source) for source in json.loads(recorded or "")]
+    except (ValueError, TypeError):
+        return None
+    for source in sources:
+        if source.get("status") == "empty":
+            continue
+        if source.get("status") not in ("pass", "warn", "error") or not source.get("max_loaded_at"):
+            return None
+        age = (now - _parse_time(source["max_loaded_at"])).total_seconds() / 3600
+        warn, error = source.get("warn_after_hours"), source.get("error_after_hours")
+        source["age_hours"] = age
+        source["status"] = (
+            "error" if error is not None and age > error else ("warn" if warn is not None and age > warn else "pass")
+        )
+    return Freshness(status=_worst(sources), sources=sources)

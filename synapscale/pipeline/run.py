@@ -15,8 +15,9 @@ Parquet -> dbt build on Spark -> Spark's tables read back into <warehouse>/spark
 status 'built' and publishes nothing (the DuckDB serve file is untouched).
 
 `checkpoint` is called with the name of each point the run reaches ('locked', 'ingest_before_commit:<file>',
-'ingested', 'dbt_started', 'built', 'freshness_checked', 'publish_copied', 'published'); the fault tests
-pass one that stops the run there so they can kill it at a known point.
+'ingested', 'dbt_started', 'built', 'freshness_checked', 'publish_copied', 'published', and
+'alert_sent:<sink>:<alert_id>' between a sink accepting an alert and its record); the fault tests pass one
+that stops the run there so they can kill it at a known point.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ import duckdb
 from ingest.attribution import Attribution
 from ingest.load import ingest_paths
 from ingest.report import IngestReport
+from synapscale.alerts import config as alert_config
+from synapscale.alerts.deliver import deliver_published
 from synapscale.billing import closed_period
 from synapscale.errors import EXIT_FAILED, EXIT_OK, StepFailed, UserError
 from synapscale.ops import history
@@ -44,7 +47,8 @@ from synapscale.pipeline.dbt import call_dbt, run_dbt
 from synapscale.pipeline.diagnose import with_advice
 from synapscale.pipeline.lock import RECORDED_COMMANDS, RunLock, run_lock
 from synapscale.pipeline.publish import Publication, publish
-from synapscale.pipeline.results import read_freshness, read_invocation
+from synapscale.pipeline.results import Freshness, aged_freshness, read_freshness, read_invocation
+from synapscale.pipeline.state import dbt_build_args, is_full_clean_build, record_build, unchanged_since
 from synapscale.pipeline.verify import verify_tested
 from synapscale.settings import Settings
 
@@ -115,6 +119,7 @@ class _Job:
     command: str = "run"
     attribution: Attribution | None = None
     step: str = "start"
+    build_skipped: bool = False
     warnings: list[str] = field(default_factory=list)
     clock: float = field(default_factory=time.monotonic)
 
@@ -132,6 +137,7 @@ class _Job:
             self.checkpoint("freshness_checked")
             self.publish()
             self.checkpoint("published")
+            self.non_fatal("alert delivery", self.deliver_alerts)
         except StepFailed as failure:
             self.fail(failure.step, str(failure))
             print(f"synapscale: {failure}", file=sys.stderr)
@@ -207,7 +213,7 @@ class _Job:
     def fail(self, step: str, error: str) -> None:
         values: dict[str, Any] = {"status": "failed", "failing_step": step, "error": error, "ended_at": history.now()}
         values["total_seconds"] = self.elapsed()
-        if step == "publish":  # stopped after the rename: it did publish, and the serve file says so
+        if step in ("publish", "alert delivery"):  # stopped after the rename: it did publish, the serve file says so
             values = history.published_copy(self.settings.serve_db, self.run_id) or values
             values.pop("run_id", None)
         try:
@@ -278,16 +284,27 @@ class _Job:
             )
 
     def build(self, full_refresh: bool) -> None:
+        """dbt build, or nothing when nothing it reads changed since the last clean build (pipeline/state.py)."""
         self.enter("dbt build")
-        self.progress("[2/3] dbt build" + (" (Spark)" if self.settings.engine == "spark" else ""))
+        began, began_at = time.monotonic(), history.now()
+        spark = self.settings.engine == "spark"
+        built = None if full_refresh or spark else unchanged_since(self.settings)
+        if built is not None:
+            self.progress(f"[2/3] dbt build skipped: nothing new since build {built} (same project, same raw data)")
+            self.record({"build_mode": "skipped", "dbt_invocation_id": built, "dbt_seconds": time.monotonic() - began})
+            self.build_skipped = True
+            return
+        self.progress("[2/3] dbt build" + (" (Spark)" if spark else ""))
         closed = closed_period(self.settings.build_db)
         if closed is not None:
             self.progress(f"  billing periods up to {closed:%Y-%m} are closed")
-        began, began_at = time.monotonic(), history.now()
+        if spark:  # every data test, never the unit tests: they run on DuckDB (docs/spark.md#what-is-supported)
+            args = ["build", *(["--full-refresh"] if full_refresh else []), "--exclude", "resource_type:unit_test"]
+        else:
+            args = dbt_build_args(self.settings, full_refresh)
+        if "--exclude" in args and not spark:
+            self.progress("  tests that passed on this project left out (docs/operations.md#when-a-run-skips-dbt)")
         try:
-            args = ["build", "--full-refresh"] if full_refresh else ["build"]
-            if self.settings.engine == "spark":  # unit tests run on DuckDB (docs/spark.md: ~10 s each on Spark)
-                args += ["--exclude", "resource_type:unit_test"]
             run_dbt(
                 self.settings,
                 args,
@@ -296,29 +313,41 @@ class _Job:
             )
         finally:
             invocation = read_invocation(self.settings.dbt_work_dir / "target" / "run_results.json")
-            values: dict[str, Any] = {"dbt_seconds": time.monotonic() - began}
+            values: dict[str, Any] = {
+                "dbt_seconds": time.monotonic() - began,
+                "build_mode": "full refresh" if full_refresh else "incremental",
+            }
             if invocation is not None and invocation.started_at >= began_at:  # not a stale file
                 values.update(invocation.history_values())
+                if is_full_clean_build(invocation):
+                    record_build(self.settings, invocation)
             self.record(values)
 
     def freshness(self) -> None:
-        """dbt source freshness on the raw tables, recorded; stale tables are warnings, never failures."""
+        """dbt source freshness on the raw tables, recorded; stale tables are warnings, never failures. After a
+        skipped build the raw data and the thresholds are the ones the last result saw: only the ages move, so it
+        is that result aged to now (results.aged_freshness), without starting dbt."""
         self.enter("dbt source freshness")
         began = time.monotonic()
-        sources_json = self.settings.dbt_work_dir / "target" / "sources.json"
-        sources_json.unlink(missing_ok=True)
-        code = call_dbt(
-            self.settings,
-            ["source", "freshness"],
-            progress=self.progress,
-            partial_parse=True,  # the build just parsed the project with the same vars
-        )
-        result = read_freshness(sources_json)
-        values: dict[str, Any] = {"freshness_seconds": time.monotonic() - began}
+        values: dict[str, Any] = {}
+        result: Freshness | None = None
+        if self.build_skipped:
+            result = aged_freshness(history.last_freshness(self.settings.build_db, self.run_id), history.now())
         if result is None:
-            self.record({**values, "freshness_status": "failed to run"})
-            log = self.settings.dbt_work_dir / "logs" / "dbt.log"
-            raise StepFailed("dbt source freshness", f"exit code {code}, no sources.json; see {log}")
+            sources_json = self.settings.dbt_work_dir / "target" / "sources.json"
+            sources_json.unlink(missing_ok=True)
+            code = call_dbt(
+                self.settings,
+                ["source", "freshness"],
+                progress=self.progress,
+                partial_parse=True,  # the build just parsed the project with the same vars
+            )
+            result = read_freshness(sources_json)
+            if result is None:
+                self.record({"freshness_seconds": time.monotonic() - began, "freshness_status": "failed to run"})
+                log = self.settings.dbt_work_dir / "logs" / "dbt.log"
+                raise StepFailed("dbt source freshness", f"exit code {code}, no sources.json; see {log}")
+        values["freshness_seconds"] = time.monotonic() - began
         self.record({**values, "freshness_status": result.status, "freshness": json.dumps(result.sources)})
         empty = " (empty: nothing landed yet, which dbt logs as ERROR STALE)" if "empty" in result.summary() else ""
         self.progress(f"  source freshness: {result.summary()}{empty}")
@@ -359,6 +388,23 @@ class _Job:
             before_rename=lambda copy: self.checkpoint("publish_copied"),
         )
         self.record({**final, "serve_file_bytes": self.settings.serve_db.stat().st_size})
+
+    def deliver_alerts(self) -> None:
+        """After the publication: new spend alerts into the outbox, then to the sinks (synapscale/alerts/).
+        Whatever goes wrong here is a warning: the run has published."""
+        self.enter("alert delivery")
+        try:
+            config = alert_config.from_env()
+            outcome = deliver_published(self.settings, config, progress=self.progress, checkpoint=self.checkpoint)
+        except KeyboardInterrupt:  # SIGTERM or Ctrl-C: stop delivering; the publication stands (exit 0)
+            raise StepFailed("alert delivery", "interrupted; what was not delivered goes on the next run") from None
+        except Exception as error:  # noqa: BLE001 (never fail a published run; say what broke)
+            raise StepFailed("alert delivery", f"{type(error).__name__}: {error}; retried on the next run") from None
+        self.progress(f"  {outcome.summary()}")
+        self.record(outcome.history_values())
+        if outcome.problems:
+            self.warnings.append("alert delivery failed (retried on the next run): " + "; ".join(outcome.problems))
+            self.record({"warnings": "\n".join(self.warnings)})
 
 
 def _ingest_values(report: IngestReport) -> dict[str, Any]:

@@ -50,21 +50,28 @@ def verify_tested(settings: Settings) -> Invocation:
     if invocation is None:
         where = " or ".join(str(p) for p in run_results_candidates(settings))
         raise StepFailed(STEP, f"no dbt run_results.json for {build_db} ({where}); run `dbt build` first")
-    _check_invocation(invocation, build_db)
+    _check_invocation(invocation, build_db, settings.project_dir)
     _check_nothing_changed(invocation, build_db)
     return invocation
 
 
-def _check_invocation(invocation: Invocation, build_db: Path) -> None:
+def _check_invocation(invocation: Invocation, build_db: Path, project_dir: Path) -> None:
     what = f"the last dbt invocation against {build_db} ({invocation.path}, started {invocation.started_at:%F %T})"
     if invocation.command != "build":
         raise StepFailed(STEP, f"{what} was `dbt {invocation.command}`, not a build; run `dbt build`, then publish")
-    if invocation.select or invocation.exclude:
+    if invocation.select or (invocation.exclude and not _left_out_already_passed(invocation, project_dir)):
         chosen = " ".join([*invocation.select, *(f"--exclude {e}" for e in invocation.exclude)])
         raise StepFailed(STEP, f"{what} built only part of the project ({chosen}); run a full `dbt build`")
     if not invocation.clean:
         names = ", ".join(invocation.failing[:5]) + (" ..." if len(invocation.failing) > 5 else "")
         raise StepFailed(STEP, f"{what} had errors or failing tests ({names}); fix them and run `dbt build`")
+
+
+def _left_out_already_passed(invocation: Invocation, project_dir: Path) -> bool:
+    """The pipeline's own exclusion of tests that passed on this very project (pipeline/state.py)."""
+    from synapscale.pipeline import state  # state reads last_invocation from here
+
+    return invocation.exclude == state.LEFT_OUT_WHEN_TESTED and state.tested_project_is_current(invocation, project_dir)
 
 
 def _check_nothing_changed(invocation: Invocation, build_db: Path) -> None:

@@ -1,4 +1,5 @@
-"""Raw model name -> canonical llm_id, exactly as dbt's int_model_names_resolved does it.
+"""Raw model name -> canonical llm_id in the curated seeds, exactly as dbt's int_model_names_resolved does it (dbt
+then looks the same three forms up in the LiteLLM fallback, int_litellm_models; the import needs only the curated part).
 
 The normalisation patterns have one home: the vars `model_name_prefix_patterns` and
 `model_name_suffix_patterns` of dbt_project.yml, which the SQL macros (macros/cost.sql) and this module both

@@ -84,6 +84,19 @@ def start_run(
     )
 
 
+def kill_run_at(landing: Path, warehouse: Path, stop_at: str, tmp_path: Path) -> tuple[int, Path]:
+    """Start a run that stops at checkpoint `stop_at`, kill -9 it there; returns (its pid, its log)."""
+    marker, log = tmp_path / "reached", tmp_path / "killed_run.log"
+    process = start_run(landing, warehouse, stop_at, marker, log)
+    try:
+        wait_until(marker.exists, process, log)
+        kill_hard(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.pid, log
+
+
 def wait_until(condition: Callable[[], Any], process: subprocess.Popen[bytes], log: Path, timeout: float = 240) -> Any:
     """Poll `condition` until it returns something truthy; fail if the run exits first or time runs out."""
     deadline = time.monotonic() + timeout

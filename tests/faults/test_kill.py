@@ -11,22 +11,23 @@ from pathlib import Path
 import polars as pl
 
 from tests.faults.conftest import Warehouse
-from tests.faults.harness import ServeWatcher, alive, children, holds_file, kill_hard, start_run, wait_until
+from tests.faults.harness import (
+    ServeWatcher,
+    alive,
+    children,
+    holds_file,
+    kill_hard,
+    kill_run_at,
+    start_run,
+    wait_until,
+)
 from tests.support.cli import synapscale
 from tests.support.warehouse import query
 
 
 def kill_at(wh: Warehouse, tmp_path: Path, stop_at: str) -> tuple[int, Path]:
     """Start a run that stops at `stop_at`, kill -9 it there; returns (its pid, its log)."""
-    marker, log = tmp_path / "reached", tmp_path / "killed_run.log"
-    process = start_run(wh.landing, wh.warehouse, stop_at, marker, log)
-    try:
-        wait_until(marker.exists, process, log)
-        kill_hard(process)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    return process.pid, log
+    return kill_run_at(wh.landing, wh.warehouse, stop_at, tmp_path)
 
 
 def next_run_completes(wh: Warehouse, killed_pid: int) -> str:

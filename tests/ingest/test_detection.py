@@ -61,7 +61,7 @@ def test_unknown_records_fail_the_file_with_keys_adapters_and_flag(tmp_path: Pat
         assert f"{name}: " in error  # every adapter tried, with why not
     assert "otel: no resourceSpans" in error
     assert "openai: none of response.usage.prompt_tokens, response.usage.completion_tokens" in error
-    assert "--adapter NAME" in error and "docs/ingest.md#accepted-input-shapes" in error
+    assert "--adapter NAME" in error and "README.md#accepted-input-shapes" in error
 
 
 def test_an_envelope_with_an_unknown_response_is_not_canonical(tmp_path: Path) -> None:

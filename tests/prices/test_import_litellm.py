@@ -14,6 +14,7 @@ import pytest
 
 from synapscale.errors import UserError
 from synapscale.prices.litellm import import_litellm
+from synapscale.prices.litellm_fallback import shipped_catalog
 from synapscale.prices.model_names import model_name_forms
 from tests.support.cost_reference import LITELLM_FIXTURE
 from tests.support.paths import PROJECT_DIR
@@ -93,11 +94,11 @@ def test_changed_price_closes_the_current_row_and_keeps_history(seeds: Path) -> 
 
 def test_second_import_changes_nothing_and_says_so(seeds: Path) -> None:
     import_litellm(LITELLM_FIXTURE, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
-    snapshot = {p.name: p.read_bytes() for p in seeds.iterdir()}
+    snapshot = {p.name: p.read_bytes() for p in seeds.iterdir() if p.is_file()}
     lines: list[str] = []
     report = import_litellm(LITELLM_FIXTURE, seeds, effective_from=date(2026, 12, 2), progress=lines.append)
     assert not report.changed
-    assert {p.name: p.read_bytes() for p in seeds.iterdir()} == snapshot
+    assert {p.name: p.read_bytes() for p in seeds.iterdir() if p.is_file()} == snapshot
     assert any("nothing changed" in line for line in lines)
 
 
@@ -140,8 +141,8 @@ def test_a_date_before_the_current_price_is_refused(seeds: Path) -> None:
 
 
 def test_the_real_catalog_imports_and_a_second_import_changes_nothing(seeds: Path, tmp_path: Path) -> None:
-    real = tmp_path / "litellm_model_prices_1.110.2.json"
-    real.write_bytes(gzip.decompress((LITELLM_FIXTURE.parent / f"{real.name}.gz").read_bytes()))
+    real = tmp_path / "model_prices_and_context_window_1.110.2.json"
+    real.write_bytes(gzip.decompress(shipped_catalog(SEEDS).read_bytes()))
     first = import_litellm(real, seeds, effective_from=date(2026, 12, 1), progress=lambda _: None)
     assert first.chat_entries == 3471 and len(first.added_models) > 1000
     assert not import_litellm(real, seeds, effective_from=date(2026, 12, 2), progress=lambda _: None).changed

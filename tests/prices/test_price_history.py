@@ -13,7 +13,7 @@ from tests.support.cost_reference import load_prices, price_in_force
 from tests.support.paths import PROJECT_DIR
 
 SEEDS = PROJECT_DIR / "seeds"
-PRICES = load_prices(SEEDS)
+PRICES = load_prices(SEEDS, litellm=False)
 
 
 def _at(text: str) -> datetime:

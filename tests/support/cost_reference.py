@@ -67,15 +67,32 @@ RAW_NAMES: dict[str | None, tuple[str, ...]] = {
         "us.meta.llama3-1-405b-instruct-v1:0",
         "llama-3.1-405b",
     ),
-    None: (
-        "claude-3-5-sonnet-20240620",
-        "anthropic.claude-3-5-sonnet-20240620-v1:0",
-        "gemini-1.5-flash-8b",
-        "gpt-3.5-turbo-1106",
-        "chatgpt-4o-latest",
-        "my-unknown-deployment",
+    None: ("gemini-1.5-flash-8b", "chatgpt-4o-latest", "my-unknown-deployment", "gpt-6", "openai/gpt-6-preview"),
+}
+# Models only the LiteLLM fallback knows (seeds/litellm_prices.csv): never priced as a curated lookalike, priced by
+# their own LiteLLM entry. Written by hand, like RAW_NAMES.
+LITELLM_RAW_NAMES: dict[str | None, tuple[str, ...]] = {
+    "gpt-5": ("gpt-5", "openai/gpt-5", "azure/gpt-5", "GPT-5"),
+    "gpt-5-mini": ("gpt-5-mini", "openai/gpt-5-mini"),
+    "claude-sonnet-4-5": ("claude-sonnet-4-5", "anthropic/claude-sonnet-4-5"),
+    # Bedrock's Claude Sonnet 4.5: 5-minute and 1-hour cache writes, each with its own rate above 200k
+    "claude-sonnet-4-5-20250929-v1:0": (
+        "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ),
+    "gemini-2.5-pro": ("gemini-2.5-pro", "gemini/gemini-2.5-pro", "vertex_ai/gemini-2.5-pro"),
+    "grok-4.3": ("xai/grok-4.3", "grok-4.3"),  # xAI's tier starts AT its threshold
+    "claude-3-5-sonnet": ("claude-3-5-sonnet-20240620",),  # normalised: the -20240620 suffix goes
+    "claude-3-5-sonnet-20240620-v1:0": ("anthropic.claude-3-5-sonnet-20240620-v1:0",),
+    "gpt-3.5-turbo-1106": ("gpt-3.5-turbo-1106",),
+    "gpt-3.5-turbo-instruct": ("gpt-3.5-turbo-instruct",),  # mode completion
+    "text-embedding-3-small": ("text-embedding-3-small", "openai/text-embedding-3-small"),  # mode embedding
+    "fireworks_ai/accounts/fireworks/models/deepseek-coder-v2-instruct": (
+        "fireworks_ai/accounts/fireworks/models/deepseek-coder-v2-instruct",
     ),
 }
+# The instant the LiteLLM fallback rows start: they apply at any time (one snapshot, no history).
+ALWAYS = datetime(1, 1, 1, tzinfo=UTC)
 # Models the LiteLLM fixture adds (tests/fixtures/prices/litellm_fixture.json).
 IMPORTED_RAW_NAMES: dict[str | None, tuple[str, ...]] = {
     "claude-sonnet-4-20250514": ("claude-sonnet-4-20250514", "anthropic/claude-sonnet-4-20250514"),
@@ -93,6 +110,9 @@ class PriceRow:
     effective_to: datetime | None
     rates: dict[str, Decimal | None]
     tier_threshold_tokens: int | None
+    source: str = "curated"
+    litellm_key: str | None = None
+    litellm_provider: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,32 +124,45 @@ class Expected:
     cost_status: str
     unpriced_reason: str | None
     is_long_context_tier: bool
+    price_source: str | None
 
 
 def _timestamp(text: str) -> datetime | None:
     return datetime.fromisoformat(text).astimezone(UTC) if text else None
 
 
-def load_prices(seeds_dir: Path) -> dict[str, list[PriceRow]]:
+def load_prices(seeds_dir: Path, litellm: bool = True) -> dict[str, list[PriceRow]]:
+    """The curated rows of llm_prices.csv, then (litellm=True) the LiteLLM fallback's rows (litellm_prices.csv) of
+    the models the curated seeds do not have (a fallback row whose llm_id a curated name resolves is never used by
+    dbt, and no hand-written expectation points at one)."""
     by_model: dict[str, list[PriceRow]] = {}
     with (seeds_dir / "llm_prices.csv").open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            rates = {k: (Decimal(v) if v else None) for k, v in row.items() if k.endswith("_usd_per_1m")}
             start = _timestamp(row["effective_from"])
             assert start is not None
-            by_model.setdefault(row["llm_id"], []).append(
-                PriceRow(
-                    price_id=row["price_id"],
-                    llm_id=row["llm_id"],
-                    effective_from=start,
-                    effective_to=_timestamp(row["effective_to"]),
-                    rates=rates,
-                    tier_threshold_tokens=int(row["tier_threshold_tokens"]) if row["tier_threshold_tokens"] else None,
-                )
-            )
+            by_model.setdefault(row["llm_id"], []).append(_price_row(row, start, _timestamp(row["effective_to"])))
+    curated = set(by_model) if litellm else None
+    with (seeds_dir / "litellm_prices.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if curated is not None and row["llm_id"] not in curated:
+                by_model[row["llm_id"]] = [_price_row(row, ALWAYS, None, "litellm")]
     for rows in by_model.values():
         rows.sort(key=lambda price: price.effective_from)
     return by_model
+
+
+def _price_row(row: dict[str, str], start: datetime, end: datetime | None, source: str = "curated") -> PriceRow:
+    return PriceRow(
+        price_id=row["price_id"],
+        llm_id=row["llm_id"],
+        effective_from=start,
+        effective_to=end,
+        rates={k: (Decimal(v) if v else None) for k, v in row.items() if k.endswith("_usd_per_1m")},
+        tier_threshold_tokens=int(row["tier_threshold_tokens"]) if row["tier_threshold_tokens"] else None,
+        source=source,
+        litellm_key=row.get("litellm_key"),
+        litellm_provider=row.get("litellm_provider"),
+    )
 
 
 def price_in_force(rows: list[PriceRow], at: datetime) -> PriceRow | None:
@@ -160,9 +193,11 @@ def expected_cost(call: dict[str, Any], llm_id: str | None, prices: dict[str, li
         reason = "missing_token_counts"
     else:
         cache_read, cache_write = call["cache_read_input_tokens"], call["cache_creation_input_tokens"]
+        write_1h = call.get("cache_creation_1h_input_tokens") or 0
+        write_5m = cache_write - write_1h
         reasoning = call["reasoning_output_tokens"]
         uncached, visible = input_tokens - cache_read - cache_write, output_tokens - reasoning
-        if uncached < 0 or visible < 0:
+        if uncached < 0 or visible < 0 or write_5m < 0:
             reason = "invalid_token_counts"
         else:
             r = price.rates
@@ -172,18 +207,21 @@ def expected_cost(call: dict[str, Any], llm_id: str | None, prices: dict[str, li
                 output_rate = _first(r["tier_output_usd_per_1m"], r["output_usd_per_1m"])
                 read_rate = _first(r["tier_cache_read_usd_per_1m"], input_rate)
                 write_rate = _first(r["tier_cache_write_usd_per_1m"], input_rate)
+                write_1h_rate = _first(r["tier_cache_write_1h_usd_per_1m"], write_rate)
                 reasoning_rate = output_rate
             else:
                 input_rate, output_rate = _first(r["input_usd_per_1m"]), _first(r["output_usd_per_1m"])
                 read_rate = _first(r["cache_read_usd_per_1m"], input_rate)
                 write_rate = _first(r["cache_write_usd_per_1m"], input_rate)
+                write_1h_rate = _first(r["cache_write_1h_usd_per_1m"], write_rate)
                 reasoning_rate = _first(r["reasoning_usd_per_1m"], output_rate)
             with localcontext() as ctx:
                 ctx.prec = 60
                 computed = (
                     uncached * input_rate
                     + cache_read * read_rate
-                    + cache_write * write_rate
+                    + write_5m * write_rate
+                    + write_1h * write_1h_rate
                     + visible * output_rate
                     + reasoning * reasoning_rate
                 ) / MILLION
@@ -201,6 +239,9 @@ def expected_cost(call: dict[str, Any], llm_id: str | None, prices: dict[str, li
         cost_status=status,
         unpriced_reason=unpriced_reason,
         is_long_context_tier=tier,
+        price_source={"provider_reported": "provider_reported", "computed": price.source if price else None}.get(
+            status
+        ),
     )
 
 
@@ -212,6 +253,7 @@ def _tokens(rng: random.Random, threshold: int | None) -> dict[str, int | None]:
             "output_tokens": rng.randint(0, 100),
             "cache_read_input_tokens": 0,
             "cache_creation_input_tokens": 0,
+            "cache_creation_1h_input_tokens": 0,
             "reasoning_output_tokens": 0,
         }
     if roll < 0.25:  # at, just below and just above a tier threshold (128k when the row has none)
@@ -224,15 +266,20 @@ def _tokens(rng: random.Random, threshold: int | None) -> dict[str, int | None]:
         input_tokens = rng.randint(128_000, 1_000_000)
     cache_read = rng.randint(0, input_tokens) if rng.random() < 0.35 else 0
     cache_write = rng.randint(0, input_tokens - cache_read) if rng.random() < 0.25 else 0
+    write_1h = rng.randint(0, cache_write) if rng.random() < 0.5 else 0  # the 1-hour part of the writes
     output_tokens = rng.randint(0, 20_000)
     reasoning = rng.randint(0, output_tokens) if rng.random() < 0.35 else 0
-    if rng.random() < 0.02:  # inconsistent counts (ingest would quarantine them; the model must not price them)
+    roll = rng.random()
+    if roll < 0.02:  # inconsistent counts (ingest would quarantine them; the model must not price them)
         cache_read = input_tokens + rng.randint(1, 50)
+    elif roll < 0.03:
+        write_1h = cache_write + rng.randint(1, 50)
     return {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "cache_read_input_tokens": cache_read,
         "cache_creation_input_tokens": cache_write,
+        "cache_creation_1h_input_tokens": write_1h,
         "reasoning_output_tokens": reasoning,
     }
 
@@ -243,6 +290,9 @@ def _occurred_at(rng: random.Random, rows: list[PriceRow]) -> tuple[datetime, in
         start = datetime(2024, 1, 1, tzinfo=UTC)
         return start + timedelta(seconds=rng.randint(0, 3 * 365 * 86_400)), None
     row = rng.choice(rows)
+    if row.effective_from == ALWAYS:  # a LiteLLM fallback row: any time
+        start = datetime(2024, 1, 1, tzinfo=UTC)
+        return start + timedelta(microseconds=rng.randint(0, 3 * 365 * 86_400 * 10**6)), row.tier_threshold_tokens
     roll = rng.random()
     if roll < 0.6:
         span = (row.effective_to - row.effective_from) if row.effective_to else timedelta(days=400)
@@ -290,3 +340,29 @@ def generate_calls(
         )
         expected_llm[event_id] = llm_id
     return calls, expected_llm
+
+
+# The generator's raw model names (synapscale/generate/catalog.py) -> the llm_id they must price as (curated
+# catalog or the LiteLLM fallback), written by hand (None: an unknown model).
+LLM_ID_OF_RAW_NAME: dict[str, str | None] = {
+    "gpt-4o": "gpt-4o",
+    "gpt-4o-2024-08-06": "gpt-4o-2024-08-06",
+    "openai/gpt-4o": "gpt-4o",
+    "gpt-4o-mini": "gpt-4o-mini",
+    "openai/gpt-4o-mini": "gpt-4o-mini",
+    "gpt-4-turbo": "gpt-4-turbo",
+    "gpt-3.5-turbo": "gpt-3.5-turbo",
+    "claude-3-opus-20240229": "claude-3-opus",
+    "us.anthropic.claude-3-opus-20240229-v1:0": "claude-3-opus",
+    "claude-3-sonnet-20240229": "claude-3-sonnet",
+    "claude-3-haiku-20240307": "claude-3-haiku",
+    "anthropic.claude-3-haiku-20240307-v1:0": "claude-3-haiku",
+    "gemini-1.5-pro": "gemini-1.5-pro",
+    "gemini-1.5-flash": "gemini-1.5-flash",
+    "grok-2": "grok-2",
+    "deepseek-chat": "deepseek-chat",
+    "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo": "llama-3.1-405b",
+    "o1-mini": "o1-mini",  # the LiteLLM fallback prices it (seeds/litellm_prices.csv)
+    "mistral-large-latest": "mistral-large-latest",  # the LiteLLM fallback too
+    "ft:gpt-4o-mini:acme::9xQ2": None,
+}

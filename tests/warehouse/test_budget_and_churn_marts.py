@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -24,36 +24,13 @@ import pytest
 
 from ingest.load import ingest_paths
 from synapscale.generate import GeneratorConfig, write_dataset
-from tests.support.cost_reference import expected_cost, load_prices
+from tests.support.cost_reference import LLM_ID_OF_RAW_NAME, expected_cost, load_prices
 from tests.support.ingest import quiet
 from tests.support.warehouse import copy_project, read_table, run_dbt
 
 CONFIG = GeneratorConfig(events=120_000, days=150, workspaces=60, users=600, seed=2025, churn_rate=0.2)
 LAST_MONTH = "2025-03"
 THRESHOLDS = (50, 80, 100)
-# The generator's raw model names -> the catalog model they must price as (None: unknown), by hand.
-LLM_OF_RAW_NAME: dict[str, str | None] = {
-    "gpt-4o": "gpt-4o",
-    "gpt-4o-2024-08-06": "gpt-4o-2024-08-06",
-    "openai/gpt-4o": "gpt-4o",
-    "gpt-4o-mini": "gpt-4o-mini",
-    "openai/gpt-4o-mini": "gpt-4o-mini",
-    "gpt-4-turbo": "gpt-4-turbo",
-    "gpt-3.5-turbo": "gpt-3.5-turbo",
-    "claude-3-opus-20240229": "claude-3-opus",
-    "us.anthropic.claude-3-opus-20240229-v1:0": "claude-3-opus",
-    "claude-3-sonnet-20240229": "claude-3-sonnet",
-    "claude-3-haiku-20240307": "claude-3-haiku",
-    "anthropic.claude-3-haiku-20240307-v1:0": "claude-3-haiku",
-    "gemini-1.5-pro": "gemini-1.5-pro",
-    "gemini-1.5-flash": "gemini-1.5-flash",
-    "grok-2": "grok-2",
-    "deepseek-chat": "deepseek-chat",
-    "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo": "llama-3.1-405b",
-    "o1-mini": None,
-    "mistral-large-latest": None,
-    "ft:gpt-4o-mini:acme::9xQ2": None,
-}
 CENT = Decimal("0.01")
 MICRO = Decimal("0.000001")
 
@@ -76,7 +53,7 @@ def _hourly_spend(landing: Path, seeds_dir: Path) -> dict[str, dict[datetime, De
     prices = load_prices(seeds_dir)
     hourly: dict[str, dict[datetime, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for call in usage.iter_rows(named=True):
-        cost = expected_cost(call, LLM_OF_RAW_NAME[call["model"]], prices).cost_usd
+        cost = expected_cost(call, LLM_ID_OF_RAW_NAME[call["model"]], prices).cost_usd
         at = call["occurred_at"].astimezone(UTC)
         hourly[call["workspace_id"]][at.replace(minute=0, second=0, microsecond=0)] += cost or Decimal(0)
     return hourly
@@ -236,7 +213,14 @@ def test_alerts_are_stable_across_runs(built: Built) -> None:
     missing = before.join(after, on=columns, how="anti", nulls_equal=True)
     assert missing.is_empty(), missing.head()
     assert after.filter(pl.col("period_month") == date(2025, 3, 1)).height > 0
-    assert set(after["alert_type"]) == {"budget_threshold", "forecast_overrun"}
+    assert set(after["alert_type"]) == {"budget_threshold", "forecast_overrun", "spend_anomaly"}
+    anomalies = read_table(built.db_path, "marts.workspace_spend_anomalies").filter(pl.col("is_anomaly"))
+    raised = after.filter(pl.col("alert_type") == "spend_anomaly")
+    # one alert per anomalous workspace-day, raised at the end of that UTC day
+    assert sorted(zip(raised["workspace_id"], raised["occurred_at"], strict=True)) == sorted(
+        (w, datetime.combine(d + timedelta(days=1), time(), UTC))
+        for w, d in zip(anomalies["workspace_id"], anomalies["usage_date"], strict=True)
+    )
 
 
 def test_budget_status_matches_the_precedence(built: Built) -> None:

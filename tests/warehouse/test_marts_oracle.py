@@ -26,32 +26,9 @@ import pytest
 
 from synapscale.generate import GeneratorConfig, write_dataset
 from tests.support.cli import synapscale
-from tests.support.cost_reference import expected_cost, load_prices
+from tests.support.cost_reference import LLM_ID_OF_RAW_NAME, expected_cost, load_prices
 from tests.support.paths import PROJECT_DIR
 
-# The generator's raw model names (synapscale/generate/catalog.py) -> catalog llm_id; None = unknown model.
-LLM_ID_OF_RAW_NAME: dict[str, str | None] = {
-    "gpt-4o": "gpt-4o",
-    "gpt-4o-2024-08-06": "gpt-4o-2024-08-06",
-    "openai/gpt-4o": "gpt-4o",
-    "gpt-4o-mini": "gpt-4o-mini",
-    "openai/gpt-4o-mini": "gpt-4o-mini",
-    "gpt-4-turbo": "gpt-4-turbo",
-    "gpt-3.5-turbo": "gpt-3.5-turbo",
-    "claude-3-opus-20240229": "claude-3-opus",
-    "us.anthropic.claude-3-opus-20240229-v1:0": "claude-3-opus",
-    "claude-3-sonnet-20240229": "claude-3-sonnet",
-    "claude-3-haiku-20240307": "claude-3-haiku",
-    "anthropic.claude-3-haiku-20240307-v1:0": "claude-3-haiku",
-    "gemini-1.5-pro": "gemini-1.5-pro",
-    "gemini-1.5-flash": "gemini-1.5-flash",
-    "grok-2": "grok-2",
-    "deepseek-chat": "deepseek-chat",
-    "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo": "llama-3.1-405b",
-    "o1-mini": None,
-    "mistral-large-latest": None,
-    "ft:gpt-4o-mini:acme::9xQ2": None,
-}
 CONFIG = GeneratorConfig(
     events=100_000, days=200, workspaces=16, users=200, seed=20250331, late_rate=0.02, duplicate_rate=0.01
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from synapscale.generate.catalog import UNKNOWN_VARIANTS, VARIANTS
 from synapscale.pipeline.dbt import dbt_invocation
+from synapscale.prices.litellm_fallback import shipped_catalog
 from synapscale.prices.model_names import model_name_forms
 from tests.support.paths import FIXTURES, PROJECT_DIR
 
@@ -30,7 +31,7 @@ EDGE_CASES = (
 
 
 def _names() -> list[str]:
-    catalog_path = FIXTURES / "prices" / "litellm_model_prices_1.110.2.json.gz"
+    catalog_path = shipped_catalog(PROJECT_DIR / "seeds")
     with gzip.open(catalog_path, "rt", encoding="utf-8") as handle:
         keys = [key for key in json.load(handle) if key != "sample_spec"]
     with (PROJECT_DIR / "seeds" / "llm_aliases.csv").open(encoding="utf-8") as handle:

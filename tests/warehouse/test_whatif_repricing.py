@@ -43,7 +43,7 @@ DAYS = (
 SOURCES = ("gpt-4o", "claude-3-haiku-20240307", "gemini-1.5-pro", "my-unknown-deployment")
 WORKSPACES = ("ws-a", "ws-b")
 CALLS = 2_400
-BUCKETS = ("uncached_input", "cache_read", "cache_write", "visible_output", "reasoning")
+BUCKETS = ("uncached_input", "cache_read", "cache_write", "cache_write_1h", "visible_output", "reasoning")
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ def _tokens(rng: random.Random) -> dict[str, int]:
         input_tokens = rng.randint(0, 20_000)
     cache_read = rng.randint(0, input_tokens) if rng.random() < 0.4 else 0
     cache_write = rng.randint(0, input_tokens - cache_read) if rng.random() < 0.3 else 0
+    write_1h = rng.randint(0, cache_write) if rng.random() < 0.5 else 0
     output_tokens = rng.randint(0, 8_000)
     reasoning = rng.randint(0, output_tokens) if rng.random() < 0.4 else 0
     if rng.random() < 0.01:  # inconsistent counts: neither the engine nor the what-if prices them
@@ -82,6 +83,7 @@ def _tokens(rng: random.Random) -> dict[str, int]:
         "output_tokens": output_tokens,
         "cache_read_input_tokens": cache_read,
         "cache_creation_input_tokens": cache_write,
+        "cache_creation_1h_input_tokens": write_1h,
         "reasoning_output_tokens": reasoning,
     }
 
@@ -129,7 +131,7 @@ def repriced(tmp_path_factory: pytest.TempPathFactory) -> RepricedWarehouse:
     root = tmp_path_factory.mktemp("whatif")
     project = copy_project(root / "project")
     import_litellm(LITELLM_FIXTURE, project / "seeds", effective_from=IMPORT_DATE, progress=lambda _line: None)
-    prices = load_prices(project / "seeds")
+    prices = load_prices(project / "seeds", litellm=False)  # the what-if targets: the curated models
     calls = _calls(random.Random(20250208))
     copies = _copies(calls, sorted(prices))
     rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in calls + copies]

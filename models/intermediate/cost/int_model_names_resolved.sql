@@ -1,45 +1,29 @@
 -- One row per distinct raw model name seen in usage, resolved to a canonical llm_id (or left unresolved).
 -- Lookup order: the name as reported, then without provider/region/vendor prefixes, then also without
--- date/version suffixes; at each step the alias seed wins over a catalog llm_id of the same spelling.
+-- date/version suffixes; at each step the alias seed wins over a catalog llm_id of the same spelling. Only when
+-- no curated name matches, the same three forms are looked up in the LiteLLM fallback (int_litellm_models).
 with
 
 usage as (
     select * from {{ ref('stg_raw__usage_events') }}
 ),
 
-aliases as (
-    select * from {{ ref('llm_aliases') }}
+curated_names as (
+    {{ curated_model_name_lookup() }}
 ),
 
-catalog as (
-    select * from {{ ref('llm_catalog') }}
+-- the LiteLLM fallback, looked up only when no curated name matches (int_litellm_models)
+litellm_names as (
+    select
+        lower(llm_id) as lookup_name,
+        llm_id
+    from {{ ref('int_litellm_models') }}
 ),
 
 raw_names as (
     select distinct model_raw
     from usage
     where model_raw is not null
-),
-
-lookup_candidates as (
-    select
-        lower(trim(alias)) as lookup_name,
-        llm_id,
-        'alias' as matched_on,
-        1 as lookup_priority
-    from aliases
-    union all
-    select
-        lower(trim(llm_id)) as lookup_name,
-        llm_id,
-        'catalog' as matched_on,
-        2 as lookup_priority
-    from catalog
-),
-
-lookup as (
-    select * from lookup_candidates
-    qualify row_number() over (partition by lookup_name order by lookup_priority) = 1
 ),
 
 name_forms as (
@@ -61,21 +45,43 @@ resolved as (
     select
         normalised.model_raw,
         normalised.model_normalised,
-        coalesce(as_reported.llm_id, without_prefixes.llm_id, without_suffixes.llm_id) as llm_id,
+        coalesce(
+            as_reported.llm_id, without_prefixes.llm_id, without_suffixes.llm_id,
+            litellm_as_reported.llm_id, litellm_without_prefixes.llm_id, litellm_without_suffixes.llm_id
+        ) as llm_id,
         case
             when as_reported.llm_id is not null then 'as_reported'
             when without_prefixes.llm_id is not null then 'prefixes_stripped'
             when without_suffixes.llm_id is not null then 'normalised'
+            when litellm_as_reported.llm_id is not null then 'as_reported'
+            when litellm_without_prefixes.llm_id is not null then 'prefixes_stripped'
+            when litellm_without_suffixes.llm_id is not null then 'normalised'
         end as model_resolution_step,
-        coalesce(as_reported.matched_on, without_prefixes.matched_on, without_suffixes.matched_on)
-            as model_matched_on
+        coalesce(
+            as_reported.matched_on,
+            without_prefixes.matched_on,
+            without_suffixes.matched_on,
+            case
+                when
+                    coalesce(
+                        litellm_as_reported.llm_id, litellm_without_prefixes.llm_id, litellm_without_suffixes.llm_id
+                    ) is not null
+                    then 'litellm'
+            end
+        ) as model_matched_on
     from normalised
-    left join lookup as as_reported
+    left join curated_names as as_reported
         on normalised.name_as_reported = as_reported.lookup_name
-    left join lookup as without_prefixes
+    left join curated_names as without_prefixes
         on normalised.name_without_prefixes = without_prefixes.lookup_name
-    left join lookup as without_suffixes
+    left join curated_names as without_suffixes
         on normalised.model_normalised = without_suffixes.lookup_name
+    left join litellm_names as litellm_as_reported
+        on normalised.name_as_reported = litellm_as_reported.lookup_name
+    left join litellm_names as litellm_without_prefixes
+        on normalised.name_without_prefixes = litellm_without_prefixes.lookup_name
+    left join litellm_names as litellm_without_suffixes
+        on normalised.model_normalised = litellm_without_suffixes.lookup_name
 ),
 
 final as (

@@ -1,6 +1,7 @@
 -- Every alert the operations outbox delivers, one row each, with an id that never changes from run to run
--- (md5 of workspace, month and kind/threshold), so each is sent exactly once: budget threshold crossings,
--- forecast overruns, and spend anomalies (see the marked place below).
+-- (md5 of workspace, month and kind/threshold; of workspace, day and kind for an anomaly), so each is sent
+-- exactly once: budget threshold crossings, forecast overruns, and spend anomalies (the UTC day's spend against
+-- the workspace's usual day, marts.workspace_spend_anomalies), raised when the day is complete.
 with
 
 crossings as (
@@ -9,6 +10,10 @@ crossings as (
 
 forecasts as (
     select * from {{ ref('budget_forecasts') }}
+),
+
+anomalies as (
+    select * from {{ ref('workspace_spend_anomalies') }}
 ),
 
 workspaces as (
@@ -62,33 +67,36 @@ forecast_alerts as (
     where forecasts.overrun_detected_at is not null
 ),
 
-{# >>> SPEND ANOMALIES GO HERE (marts.workspace_spend_anomalies, built on another branch): a third member,
-    added to the union in final. A sketch:
-
 spend_anomaly_alerts as (
     select
-        {{ surrogate_key(['anomalies.workspace_id', as_text('anomalies.usage_date'), "'spend_anomaly'"]) }} as alert_id,
+        {{ surrogate_key(['anomalies.workspace_id', as_text('anomalies.usage_date'), "'spend_anomaly'"]) }}
+            as alert_id,
         'spend_anomaly' as alert_type,
         anomalies.workspace_id,
         workspaces.workspace_name,
-        date_trunc('month', anomalies.usage_date)::date as period_month,
+        {{ month_start('anomalies.usage_date') }} as period_month,
         null::integer as threshold_pct,
-        {{ date_start_instant(add_days('anomalies.usage_date', 1)) }} as occurred_at,  -- when the day was complete
+        {{ date_start_instant(add_days('anomalies.usage_date', 1)) }} as occurred_at,
         anomalies.spend_usd,
         null::decimal(38, 18) as budget_usd,
         null::decimal(38, 18) as forecast_usd,
         'warning' as severity,
-        <a sentence: the day's spend, the baseline, the robust z-score, with format_usd> as message
-    from {{ ref('workspace_spend_anomalies') }} as anomalies
+        {{ workspace_label('workspaces.workspace_name', 'anomalies.workspace_id') }} || ' spent '
+        || {{ format_usd('anomalies.spend_usd') }} || ' on '
+        || {{ format_datetime('anomalies.usage_date', '%Y-%m-%d') }} || ' (UTC), a '
+        || anomalies.deviation_direction || ' against its usual ' || {{ format_usd('anomalies.baseline_usd') }}
+        || ' a day (robust z-score ' || {{ format_fixed('anomalies.robust_z_score', 1) }} || ').' as message
+    from anomalies
     left join workspaces on anomalies.workspace_id = workspaces.workspace_id
     where anomalies.is_anomaly
 ),
-<<< #}
 
 final as (
     select * from threshold_alerts
     union all
     select * from forecast_alerts
+    union all
+    select * from spend_anomaly_alerts
 )
 
 select * from final

@@ -5,7 +5,9 @@
 -- included) minus what it really cost at the cache rate. Cache reads save; cache writes usually cost a premium
 -- over the input rate (Anthropic: 1.25x), so net_cache_savings_usd = read savings - write premium. List
 -- prices: a gateway-reported call cost is not split by bucket. Only calls with a computed cost and cache tokens.
-{% set contributes = '(cache_read_tokens > 0 or cache_write_tokens > 0) and applied_input_usd_per_1m is not null' %}
+-- Cache writes here are ALL writes: the 5-minute (cache_write) and the 1-hour (cache_write_1h) buckets.
+{% set contributes = '(cache_read_tokens > 0 or cache_write_tokens > 0 or cache_write_1h_tokens > 0)'
+    ~ ' and applied_input_usd_per_1m is not null' %}
 
 with
 
@@ -17,7 +19,8 @@ cached_calls as (
     select
         *,
         {{ bucket_cost_usd('cache_read_tokens', 'applied_input_usd_per_1m') }} as cache_read_at_input_rate_usd,
-        {{ bucket_cost_usd('cache_write_tokens', 'applied_input_usd_per_1m') }} as cache_write_at_input_rate_usd
+        {{ bucket_cost_usd('(cache_write_tokens + cache_write_1h_tokens)', 'applied_input_usd_per_1m') }}
+            as cache_write_at_input_rate_usd
     from {{ ref('usage_logs') }}
     where {{ in_touched_slices('usage_date') }} and {{ contributes }}
 ),
@@ -30,10 +33,10 @@ daily as (
         provider,
         count(*) as cached_calls,
         sum(cache_read_tokens) as cache_read_tokens,
-        sum(cache_write_tokens) as cache_write_tokens,
+        sum(cache_write_tokens + cache_write_1h_tokens) as cache_write_tokens,
         sum(cache_read_cost_usd) as cache_read_cost_usd,
         sum(cache_read_at_input_rate_usd) as cache_read_at_input_rate_usd,
-        sum(cache_write_cost_usd) as cache_write_cost_usd,
+        sum(cache_write_cost_usd + cache_write_1h_cost_usd) as cache_write_cost_usd,
         sum(cache_write_at_input_rate_usd) as cache_write_at_input_rate_usd,
         max(ingested_at) as last_ingested_at
     from cached_calls

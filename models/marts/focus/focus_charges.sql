@@ -22,6 +22,7 @@
     ('uncached_input', 'uncached_input_tokens', 'uncached_input_cost_usd', 'applied_input_usd_per_1m', 'uncached input'),
     ('cache_read', 'cache_read_tokens', 'cache_read_cost_usd', 'applied_cache_read_usd_per_1m', 'cache-read input'),
     ('cache_write', 'cache_write_tokens', 'cache_write_cost_usd', 'applied_cache_write_usd_per_1m', 'cache-write input'),
+    ('cache_write_1h', 'cache_write_1h_tokens', 'cache_write_1h_cost_usd', 'applied_cache_write_1h_usd_per_1m', 'cache-write input (1-hour)'),
     ('visible_output', 'visible_output_tokens', 'visible_output_cost_usd', 'applied_output_usd_per_1m', 'visible output'),
     ('reasoning', 'reasoning_tokens', 'reasoning_cost_usd', 'applied_reasoning_usd_per_1m', 'reasoning output'),
 ] %}

@@ -1,10 +1,20 @@
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+
 -- The token mix of every UTC day x workspace x source model, cut at price changes and long-context tier
 -- classes so that it can be repriced on any model exactly (whatif_repricing_daily): within one price epoch
 -- and one tier class, every target prices each call at the same rates, and costs are linear in tokens.
+-- Incremental by UTC day (macros/incremental.sql): the days of the repriceable calls loaded since the last run.
+{%- set repriceable_call = 'input_tokens is not null and output_tokens is not null and not '
+    ~ has_negative_token_bucket() %}
 with
+
+touched_slices as (
+    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at', repriceable_call) }}
+),
 
 usage as (
     select * from {{ ref('usage_logs') }}
+    where {{ in_touched_slices('usage_date') }}
 ),
 
 epochs as (
@@ -19,10 +29,7 @@ tier_classes as (
 -- invalid_token_counts calls cannot be repriced either).
 repriceable as (
     select * from usage
-    where
-        input_tokens is not null
-        and output_tokens is not null
-        and not {{ has_negative_token_bucket() }}
+    where {{ repriceable_call }}
 ),
 
 classified as (
@@ -53,6 +60,7 @@ mixed as (
         count(*) as calls,
         count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
         max(input_tokens + output_tokens) as max_call_tokens,
+        max(ingested_at) as last_ingested_at,
         {{ summed_bucket_measures() }}
     from classified
     group by usage_date, workspace_id, model, llm_id, price_epoch_start_at, tier_floor_tokens
@@ -81,7 +89,8 @@ final as (
         {%- for bucket in cost_buckets() %}
             {{ bucket.name }}_cost_usd,
         {%- endfor %}
-        cost_usd
+        cost_usd,
+        last_ingested_at
     from mixed
 )
 

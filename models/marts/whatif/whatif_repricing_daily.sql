@@ -2,10 +2,17 @@
 -- target model, the source's actual cost and the cost of its tokens at the target's list price in force, per
 -- bucket, through the cost engine's own macros (never a ratio of list prices). Exact: token_mix_daily is cut at
 -- price changes and tier classes, so pricing its sums equals summing per-call prices.
+-- Incremental by UTC day: the days token_mix_daily rebuilt since the last run.
+{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
 with
+
+touched_slices as (
+    {{ slices_changed_in(ref('token_mix_daily'), 'usage_date', 'last_ingested_at') }}
+),
 
 mix as (
     select * from {{ ref('token_mix_daily') }}
+    where {{ in_touched_slices('usage_date') }}
 ),
 
 prices as (
@@ -64,6 +71,7 @@ daily as (
         sum(calls) as calls,
         sum(unpriced_calls) as unpriced_calls,
         sum(case when is_target_long_context_tier then calls else 0 end) as target_long_context_tier_calls,
+        max(last_ingested_at) as last_ingested_at,
         {{ summed_bucket_measures() }},
         {%- for bucket in cost_buckets() %}
             sum(repriced_{{ bucket.name }}_cost_usd)::decimal(38, 18) as repriced_{{ bucket.name }}_cost_usd,
@@ -115,7 +123,8 @@ final as (
             daily.repriced_{{ bucket.name }}_cost_usd,
         {%- endfor %}
         daily.repriced_cost_usd,
-        (daily.cost_usd - daily.repriced_cost_usd)::decimal(38, 18) as saving_usd
+        (daily.cost_usd - daily.repriced_cost_usd)::decimal(38, 18) as saving_usd,
+        daily.last_ingested_at
     from daily
     inner join source_days
         on

@@ -1,0 +1,172 @@
+"""When a run may skip `dbt build`: nothing it reads changed since the last build that passed.
+
+A `dbt build` is a function of the project (models, macros, seeds, singular tests, dbt_project.yml,
+profiles.yml, the dbt versions) and of the raw tables. After a clean, full `dbt build` the pipeline writes
+both, with that invocation's id, to `<warehouse>/dbt/target/build_state.json`. A later `synapscale run`
+skips dbt build (and says so: run history `build_mode` 'skipped') only when, after its ingest:
+
+1. it is not `--full-refresh`;
+2. the last dbt invocation against the build file (the pipeline's or plain dbt's, verify.last_invocation)
+   is that recorded build: a `dbt run` or `dbt build --select` by hand in between forces a build;
+3. the project's hash is the same: any edit of a model, macro, seed (`synapscale prices` included), test or
+   setting forces a build;
+4. the raw fingerprint is the same: each raw table's row count and the load manifest's newest load. Ingest
+   and `synapscale billing close` only ever add rows, so an unchanged fingerprint means unchanged raw data.
+
+No model reads the clock (no current_date or now() in models/ or macros/: tests/pipeline/test_build_skip.py
+checks), so the same project on the same raw data builds the same tables, and skipping changes nothing but
+the time taken.
+
+Tests left out of a build whose project is the one a recorded clean build already tested (dbt_build_args;
+the record keeps the hash they last passed on):
+- unit tests: a function of the project alone (their rows are fixtures, never the warehouse's data);
+- the data tests of the views that hold every call, each time recomputed from all of raw (models tagged
+  `call_rows`: int_usage_events_deduplicated, int_usage_priced, int_tags_normalised). With the same project
+  and raw only appended to, their rows from earlier loads are the ones that passed; their new rows are the
+  rows core.usage_logs and core.tags take on this run, whose tests run and check the same (unique and not null
+  keys, accepted cost_status and unpriced_reason). stg_raw__usage_events keeps its tests: its unique event_id
+  is what says ingest let a re-sent call through.
+Every other data test runs on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from ingest.contract import RAW_SCHEMA
+from synapscale.pipeline.results import Invocation
+from synapscale.pipeline.verify import last_invocation
+from synapscale.settings import Settings
+
+# What dbt reads from the project folder (files and folders, relative to it).
+PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+VERSIONED_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
+STATE_FILE = "build_state.json"
+LEFT_OUT_WHEN_TESTED = ("resource_type:unit_test", "tag:call_rows,test_type:data")
+
+
+@dataclass(frozen=True)
+class BuildState:
+    invocation_id: str
+    project_hash: str
+    raw_fingerprint: list[list[object]]
+    unit_tested_hash: str  # the project hash every test last passed on (a build without --exclude)
+
+
+def state_path(settings: Settings) -> Path:
+    return settings.dbt_work_dir / "target" / STATE_FILE
+
+
+def project_hash(project_dir: Path) -> str:
+    """sha256 over the path and bytes of every file dbt reads, and the dbt and DuckDB versions."""
+    digest = hashlib.sha256()
+    for package in VERSIONED_PACKAGES:
+        digest.update(f"{package}=={metadata.version(package)}\n".encode())
+    for name in PROJECT_INPUTS:
+        root = project_dir / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            relative = path.relative_to(project_dir).as_posix()
+            if "__pycache__" in relative or path.name.startswith("."):
+                continue
+            digest.update(f"{relative}\n{path.stat().st_size}\n".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def raw_fingerprint(build_db: Path) -> list[list[object]]:
+    """Each raw table's (or view's) name and row count, and the newest load of the manifest."""
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        names = [
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_tables() where schema_name = ? union "
+                "select view_name from duckdb_views() where schema_name = ? order by 1",
+                [RAW_SCHEMA, RAW_SCHEMA],
+            ).fetchall()
+        ]
+        fingerprint: list[list[object]] = [
+            [name, con.execute(f'select count(*) from {RAW_SCHEMA}."{name}"').fetchall()[0][0]] for name in names
+        ]
+        if "load_manifest" in names:
+            newest = con.execute(f"select max(load_id)::varchar from {RAW_SCHEMA}.load_manifest").fetchall()[0][0]
+            fingerprint.append(["load_manifest newest load", newest])
+    return fingerprint
+
+
+def _read(settings: Settings) -> BuildState | None:
+    return _read_file(state_path(settings))
+
+
+def _read_file(path: Path) -> BuildState | None:
+    try:
+        return BuildState(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def dbt_build_args(settings: Settings, full_refresh: bool) -> list[str]:
+    """`dbt build`, with --full-refresh, or without the tests that passed on this very project (see above)."""
+    if full_refresh:
+        return ["build", "--full-refresh"]
+    state = _read(settings)
+    if state is not None and state.unit_tested_hash == project_hash(settings.project_dir):
+        return ["build", "--exclude", *LEFT_OUT_WHEN_TESTED]
+    return ["build"]
+
+
+def tested_project_is_current(invocation: Invocation, project_dir: Path) -> bool:
+    """Whether the pipeline recorded `invocation` (its build_state.json sits beside its run_results.json) and
+    every test passed on the project as it is now."""
+    state = _read_file(invocation.path.parent / STATE_FILE)
+    if state is None or state.invocation_id != invocation.invocation_id:
+        return False
+    return state.unit_tested_hash == project_hash(project_dir)
+
+
+def record_build(settings: Settings, invocation: Invocation) -> None:
+    """After a clean, full dbt build: what it built from, and the project its unit tests passed on."""
+    current = project_hash(settings.project_dir)
+    if invocation.exclude:
+        previous = _read(settings)
+        unit_tested = previous.unit_tested_hash if previous is not None else ""
+    else:
+        unit_tested = current
+    state = BuildState(invocation.invocation_id, current, raw_fingerprint(settings.build_db), unit_tested)
+    path = state_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(state)) + "\n", encoding="utf-8")
+
+
+def unchanged_since(settings: Settings) -> str | None:
+    """The invocation id of the last clean, full build when the project and the raw data are as it saw them
+    (the build may be skipped); None when dbt must build."""
+    state = _read(settings)
+    if state is None:
+        return None
+    last = last_invocation(settings)
+    if last is None or last.invocation_id != state.invocation_id or not is_full_clean_build(last):
+        return None
+    if state.project_hash != project_hash(settings.project_dir):
+        return None
+    if state.raw_fingerprint != raw_fingerprint(settings.build_db):
+        return None
+    return state.invocation_id
+
+
+def is_full_clean_build(invocation: Invocation) -> bool:
+    """A `dbt build` of the whole project (tests already passed may be left out, dbt_build_args) with no error
+    or failing test and no what-if vars."""
+    return (
+        invocation.command == "build"
+        and not invocation.select
+        and invocation.exclude in ((), LEFT_OUT_WHEN_TESTED)
+        and invocation.clean
+        and not invocation.vars
+    )
