@@ -346,7 +346,25 @@
 {#- A number with `places` decimals ('0.81'), no thousands separator. -#}
 {% macro format_fixed(expr, places) %}{{ return(adapter.dispatch('format_fixed', 'synapscale')(expr, places)) }}{% endmacro %}
 {% macro default__format_fixed(expr, places) %}format('{:.{{ places }}f}', ({{ expr }})::double){% endmacro %}
-{% macro spark__format_fixed(expr, places) %}format_string('%.{{ places }}f', cast({{ expr }} as double)){% endmacro %}
+{#- Spark: Java's format_string rounds the double's SHORTEST text half up (0.15 -> '0.2', 0.25 -> '0.3', 12.5 -> '13'),
+    DuckDB (fmt) the exact binary value, ties to even (0.15 is 0.1499...: '0.1'; 0.25: '0.2'; 12.5: '12'). So the
+    double is taken apart exactly: |v| = m / 2^k (m a bigint, k = 60 - floor(log2 |v|): scaling by a power of two
+    is exact), then q = m x 10^places / 2^k in decimal(38, 0) and rounded by its remainder, ties to even; the
+    text is built from q, with the sign of the double (-0.0 and -0.01 give '-0.0' on both). Exact for places <= 6
+    and |v| < 2^52 (larger doubles are whole; Java formats them). -#}
+{% macro spark__format_fixed(expr, places) -%}
+    {%- set scale = '1' ~ ('0' * places) -%}
+    {%- set power_of_two = 'cast(shiftleft(1L, least(k, 62)) as decimal(38, 0)) * cast(shiftleft(1L, greatest(k - 62, 0)) as decimal(38, 0))' -%}
+    {%- set split = "named_struct('n', cast(cast(abs(v) * pow(2, k) as bigint) as decimal(38, 0)) * " ~ scale ~ ", 'd', " ~ power_of_two ~ ")" -%}
+    {%- set rounded = '(t.n div t.d) + case when 2 * (t.n % t.d) > t.d or (2 * (t.n % t.d) = t.d and (t.n div t.d) % 2 = 1) then 1 else 0 end' -%}
+    {%- set q = 'case when abs(v) < 8.673617379884035e-19 then 0L else element_at(transform(array(60 - cast(floor(log2(abs(v))) as int)), k -> element_at(transform(array(' ~ split ~ '), t -> ' ~ rounded ~ '), 1)), 1) end' -%}
+    {%- set text = 'cast(q as string)' if places == 0 else "concat(cast(q div " ~ scale ~ " as string), '.', lpad(cast(q % " ~ scale ~ " as string), " ~ places ~ ", '0'))" -%}
+    element_at(transform(array(cast({{ expr }} as double)), v -> case
+        when v is null then null
+        when isnan(v) or abs(v) >= 4503599627370496 then format_string('%.{{ places }}f', v)
+        else concat(case when left(cast(v as string), 1) = '-' then '-' else '' end, element_at(transform(array({{ q }}), q -> {{ text }}), 1))
+    end), 1)
+{%- endmacro %}
 
 {#- An integer with thousands separators ('12,345'). -#}
 {% macro format_count(expr) %}{{ return(adapter.dispatch('format_count', 'synapscale')(expr)) }}{% endmacro %}
