@@ -10,7 +10,7 @@ BENCH_EVENTS ?= 10000000
 export SYNAPSCALE_WAREHOUSE ?= $(CURDIR)/warehouse
 export SYNAPSCALE_LANDING ?= $(CURDIR)/landing
 
-.PHONY: install demo data run serve test lint format benchmark clean deps-python deps-browser
+.PHONY: install demo data run serve test lint format benchmark clean deps-python deps-browser deps-spark
 
 # $(call debian_package,CHECK,PACKAGE,WHAT): when CHECK fails, install Debian's PACKAGE if this user may (root, or
 # passwordless sudo), else stop at once with the one command to run.
@@ -35,6 +35,13 @@ deps-python:
 # Headless Chromium for the browser test (Debian's package; Playwright drives it, no browser download).
 deps-browser:
 	$(call debian_package,command -v chromium,chromium,the browser test)
+
+# Apache Spark for the Spark tests (docs/spark.md): a Java runtime (Debian's headless JRE 17) and the project's
+# optional spark extra (dbt-spark, pyspark: about 1.5 min to install), only when they are missing.
+deps-spark: install
+	$(call debian_package,java -version,openjdk-17-jre-headless,Spark)
+	@$(BIN)/python -c 'import pyspark, dbt.adapters.spark' 2>/dev/null || \
+		{ echo "== installing the spark extra (dbt-spark, pyspark)"; $(BIN)/pip install --quiet -e ".[dev,spark]"; }
 
 $(BIN)/synapscale: pyproject.toml | deps-python
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +70,7 @@ serve: install
 		--server.headless true --browser.gatherUsageStats false
 
 # Everything CI runs: system packages, install, lint, then every test (pytest -m "not slow" is the quick loop).
-test: install deps-browser lint
+test: install deps-browser deps-spark lint
 	$(BIN)/python -m pytest
 
 lint: install

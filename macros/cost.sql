@@ -14,12 +14,12 @@
     {{ regexp_strip_in_order(name, var('model_name_suffix_patterns')) }}
 {%- endmacro %}
 
-{#- regexp_replace(...regexp_replace(expression, pattern_1, '')..., pattern_n, ''): without the 'g' option
-    DuckDB replaces the first match only. -#}
+{#- regexp_replace(...regexp_replace(expression, pattern_1, '')..., pattern_n, ''), each replacing the first match
+    only (regex_replace, macros/cross_engine.sql: escaped for Spark's string literals). -#}
 {% macro regexp_strip_in_order(expression, patterns) -%}
     {%- set stripped = namespace(sql=expression) -%}
     {%- for pattern in patterns -%}
-        {%- set stripped.sql = "regexp_replace(" ~ stripped.sql ~ ", '" ~ (pattern | replace("'", "''")) ~ "', '')" -%}
+        {%- set stripped.sql = regex_replace(stripped.sql, pattern, '') -%}
     {%- endfor -%}
     {{ stripped.sql }}
 {%- endmacro %}
@@ -34,7 +34,7 @@
     to the month's end): it divides, so it is computed in DOUBLE (both engines divide IEEE doubles alike) and
     rounded to DECIMAL(38,6). Never for a bill: costs never divide. -#}
 {% macro scaled_usd_estimate(amount, numerator, denominator) -%}
-    ((({{ amount }})::double * {{ numerator }} / {{ denominator }})::decimal(38, 6))::decimal(38, 18)
+    ({{ double_to_decimal('(' ~ amount ~ ')::double * ' ~ numerator ~ ' / ' ~ denominator, 6) }})::decimal(38, 18)
 {%- endmacro %}
 
 {#- The priced token buckets: the ONE list (docs/cost.md, rules 3-5). Every bucket-shaped piece of SQL is built

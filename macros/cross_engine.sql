@@ -72,6 +72,7 @@
     non-NULL bounds is an IEJoin in DuckDB; `end is null or ...` would be a nested loop). -#}
 {% macro timestamp_max() %}{{ return(adapter.dispatch('timestamp_max', 'synapscale')()) }}{% endmacro %}
 {% macro default__timestamp_max() %}'infinity'::timestamptz{% endmacro %}
+{% macro spark__timestamp_max() %}timestamp'9999-12-31 23:59:59.999999'{% endmacro %}
 
 {#- The elements of a list column as rows, in a select list (NULL or empty list: no row on both engines). -#}
 {% macro unnest_list(list_expr) %}{{ return(adapter.dispatch('unnest_list', 'synapscale')(list_expr)) }}{% endmacro %}
@@ -118,12 +119,26 @@
 {% macro default__utc_date(expr) %}({{ expr }} at time zone 'UTC')::date{% endmacro %}
 {% macro spark__utc_date(expr) %}cast({{ expr }} as date){% endmacro %}
 
+{#- The UTC hour an instant falls in, as an instant. -#}
+{% macro utc_hour(expr) %}{{ return(adapter.dispatch('utc_hour', 'synapscale')(expr)) }}{% endmacro %}
+{% macro default__utc_hour(expr) %}date_trunc('hour', {{ expr }} at time zone 'UTC') at time zone 'UTC'{% endmacro %}
+{% macro spark__utc_hour(expr) %}date_trunc('HOUR', {{ expr }}){% endmacro %}
+
 {#- An instant as text, DuckDB's TIMESTAMPTZ rendering in a UTC session: '2025-01-10 10:00:00+00' (fractional
     seconds only when non-zero, trailing zeros dropped). Used in surrogate keys, which must match across engines.
     Spark's cast gives the same text without the offset. -#}
 {% macro timestamp_text(expr) %}{{ return(adapter.dispatch('timestamp_text', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__timestamp_text(expr) %}{{ expr }}::varchar{% endmacro %}
 {% macro spark__timestamp_text(expr) %}concat(cast({{ expr }} as string), '+00'){% endmacro %}
+
+{#- A DOUBLE as DECIMAL(38, scale), rounded as DuckDB does: x * 10^scale in double, half away from zero. Spark's
+    cast rounds the double's shortest text instead (-0.0322875 is -0.03228749999... : DuckDB -0.032287, Spark's
+    cast -0.032288); its round() on the scaled double agrees with DuckDB. -#}
+{% macro double_to_decimal(expr, scale) %}{{ return(adapter.dispatch('double_to_decimal', 'synapscale')(expr, scale)) }}{% endmacro %}
+{% macro default__double_to_decimal(expr, scale) %}({{ expr }})::decimal(38, {{ scale }}){% endmacro %}
+{% macro spark__double_to_decimal(expr, scale) -%}
+    cast(cast(round(cast({{ expr }} as double) * 1{{ '0' * scale }}, 0) as decimal(38, 0)) * 0.{{ '0' * (scale - 1) }}1 as decimal(38, {{ scale }}))
+{%- endmacro %}
 
 {#- A DECIMAL as plain text with all its scale digits ('0.250000000000000000'). Spark's cast uses Java's
     BigDecimal.toString: 0 becomes '0E-18' and 1e-7 '1E-7'. The Spark form is exact for |x| < 10^(38 - scale - 1). -#}
@@ -178,47 +193,96 @@
 
 
 {# ---------------------------------------------------------------------------------------------------------
-   Marts (docs/marts/). DuckDB forms only; the Spark port adds the spark__ forms.
+   Marts (docs/marts/)
 --------------------------------------------------------------------------------------------------------- #}
 
 {#- The calendar date of an instant in a named IANA zone (a column or a literal), DST included. -#}
 {% macro local_date(expr, timezone) %}{{ return(adapter.dispatch('local_date', 'synapscale')(expr, timezone)) }}{% endmacro %}
 {% macro default__local_date(expr, timezone) %}({{ expr }} at time zone {{ timezone }})::date{% endmacro %}
+{#- Spark: the zone's wall-clock time of the instant, read as a UTC timestamp (session zone UTC), cast to date. -#}
+{% macro spark__local_date(expr, timezone) %}cast(from_utc_timestamp({{ expr }}, {{ timezone }}) as date){% endmacro %}
 
 {#- Continuous percentile, linear interpolation between the two nearest ranks (position (n - 1) x q), as
     polars' quantile(q, interpolation="linear") and numpy's default. NULLs are ignored. -#}
 {% macro percentile_cont(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont', 'synapscale')(expr, fraction)) }}{% endmacro %}
 {% macro default__percentile_cont(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
+{#- Spark: DuckDB's interpolation, operation for operation (Spark's percentile() rounds differently):
+    rn = double(n - 1) x q, lo/hi the values at floor/ceil(rn), result lo + (hi - lo) x (rn - floor(rn)) in DOUBLE. -#}
+{% macro spark__percentile_cont(expr, fraction) -%}
+    {{ spark_interpolated_percentile('cast(' ~ expr ~ ' as double)', fraction, '@lo + (@hi - @lo) * @d') }}
+{%- endmacro %}
+
+{#- The same for DECIMAL(38,18) money (a median spend): DuckDB interpolates the unscaled 128-bit integers,
+    lo + trunc(double(hi - lo) x d), and the result stays DECIMAL(38,18). -#}
+{% macro percentile_cont_money(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont_money', 'synapscale')(expr, fraction)) }}{% endmacro %}
+{% macro default__percentile_cont_money(expr, fraction) %}quantile_cont({{ expr }}, {{ fraction }}){% endmacro %}
+{#- Spark: the same steps on decimal(38,0) unscaled values (exact while neighbouring ranks differ by less than 18
+    USD, where DuckDB's 128-bit integer to double conversion rounds once); a double at or above 2^52 is already
+    whole and is split in two 32-bit halves so no cast to bigint overflows. -#}
+{% macro spark__percentile_cont_money(expr, fraction) -%}
+    {%- set unscaled = "cast(replace(" ~ spark__decimal_text('(@hi - @lo)', 18) ~ ", '.', '') as decimal(38, 0))" -%}
+    {%- set v = 'cast(' ~ unscaled ~ ' as double) * @d' -%}
+    {%- set whole = 'case when abs(' ~ v ~ ') < 4503599627370496 then cast(cast(' ~ v ~ ' as bigint) as decimal(38, 0))'
+        ~ ' else cast(floor(' ~ v ~ ' / 4294967296) as decimal(38, 0)) * 4294967296'
+        ~ ' + cast(cast(' ~ v ~ ' - floor(' ~ v ~ ' / 4294967296) * 4294967296 as bigint) as decimal(38, 0)) end' -%}
+    {{ spark_interpolated_percentile('cast(' ~ expr ~ ' as decimal(38, 18))', fraction,
+        'cast(@lo + (' ~ whole ~ ') * 0.000000000000000001 as decimal(38, 18))') }}
+{%- endmacro %}
+
+{#- Spark: `interpolation` (SQL over @lo, @hi, @d) applied to the sorted non-NULL values of `expr`; lo when rn is whole. -#}
+{% macro spark_interpolated_percentile(expr, fraction, interpolation) -%}
+    {%- set rn = 'cast(size(a) - 1 as double) * cast(' ~ fraction ~ ' as double)' -%}
+    {%- set lo = 'element_at(a, cast(floor(' ~ rn ~ ') as int) + 1)' -%}
+    {%- set hi = 'element_at(a, cast(ceil(' ~ rn ~ ') as int) + 1)' -%}
+    {%- set d = '(' ~ rn ~ ' - floor(' ~ rn ~ '))' -%}
+    element_at(transform(array(array_sort(collect_list({{ expr }}))), a -> case
+        when size(a) = 0 then null
+        when floor({{ rn }}) = ceil({{ rn }}) then {{ lo }}
+        else {{ interpolation | replace('@lo', lo) | replace('@hi', hi) | replace('@d', d) }}
+    end), 1)
+{%- endmacro %}
 
 {#- First day of the ISO week (Monday) / of the month of a date, as a date. -#}
 {% macro week_start(expr) %}{{ return(adapter.dispatch('week_start', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__week_start(expr) %}date_trunc('week', {{ expr }})::date{% endmacro %}
+{% macro spark__week_start(expr) %}trunc({{ expr }}, 'WEEK'){% endmacro %}
 
 {% macro month_start(expr) %}{{ return(adapter.dispatch('month_start', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__month_start(expr) %}date_trunc('month', {{ expr }})::date{% endmacro %}
+{% macro spark__month_start(expr) %}trunc({{ expr }}, 'MM'){% endmacro %}
 
 {#- A date plus n days (n may be negative), and the whole days from one date to another. -#}
 {% macro add_days(expr, days) %}{{ return(adapter.dispatch('add_days', 'synapscale')(expr, days)) }}{% endmacro %}
 {% macro default__add_days(expr, days) %}({{ expr }} + ({{ days }}))::date{% endmacro %}
+{#- Spark's date_add takes an int (a bigint is not narrowed implicitly). -#}
+{% macro spark__add_days(expr, days) %}date_add({{ expr }}, cast({{ days }} as int)){% endmacro %}
 
 {% macro add_months(expr, months) %}{{ return(adapter.dispatch('add_months', 'synapscale')(expr, months)) }}{% endmacro %}
 {% macro default__add_months(expr, months) %}({{ expr }} + {{ months }} * interval 1 month)::date{% endmacro %}
+{#- Both clamp to the month's last day (Jan 31 + 1 month = Feb 28). -#}
+{% macro spark__add_months(expr, months) %}add_months({{ expr }}, cast({{ months }} as int)){% endmacro %}
 
 {% macro days_between(start_expr, end_expr) %}{{ return(adapter.dispatch('days_between', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
 {% macro default__days_between(start_expr, end_expr) %}({{ end_expr }} - {{ start_expr }}){% endmacro %}
+{% macro spark__days_between(start_expr, end_expr) %}cast(datediff({{ end_expr }}, {{ start_expr }}) as bigint){% endmacro %}
 
 {#- Whole hours from `start_at` to `end_at` (instants on hour boundaries, UTC session). -#}
 {% macro hours_between(start_at, end_at) %}{{ return(adapter.dispatch('hours_between', 'synapscale')(start_at, end_at)) }}{% endmacro %}
 {% macro default__hours_between(start_at, end_at) %}date_diff('hour', {{ start_at }}, {{ end_at }}){% endmacro %}
+{% macro spark__hours_between(start_at, end_at) %}timestampdiff(HOUR, {{ start_at }}, {{ end_at }}){% endmacro %}
 
 {#- UTC midnight starting a date, as an instant. -#}
 {% macro date_start_instant(expr) %}{{ return(adapter.dispatch('date_start_instant', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__date_start_instant(expr) %}({{ expr }}::timestamp at time zone 'UTC'){% endmacro %}
+{% macro spark__date_start_instant(expr) %}cast(cast({{ expr }} as date) as timestamp){% endmacro %}
 
 {#- One row per date from start to end inclusive (scalar expressions), in a column named date_day. -#}
 {% macro date_series(start_expr, end_expr) %}{{ return(adapter.dispatch('date_series', 'synapscale')(start_expr, end_expr)) }}{% endmacro %}
 {% macro default__date_series(start_expr, end_expr) -%}
     select unnest(generate_series(({{ start_expr }})::date, ({{ end_expr }})::date, interval 1 day))::date as date_day
+{%- endmacro %}
+{% macro spark__date_series(start_expr, end_expr) -%}
+    select explode(sequence(cast({{ start_expr }} as date), cast({{ end_expr }} as date), interval 1 day)) as date_day
 {%- endmacro %}
 
 {#- An exact DECIMAL(38,18) quotient of a non-negative or negative DECIMAL(38,18) amount by a positive whole
@@ -231,6 +295,20 @@
         * 0.000000000000000001::decimal(19, 18)
     )::decimal(38, 18) end
 {%- endmacro %}
+{#- Spark (no 128-bit integer division): the decimal quotient rounded to 18 decimals is the truncated one or
+    one unit (1e-18) further from zero; the remainder amount - q x count says which (exact while amounts stay
+    below 10^11 per unit of count and 10^20 in total). -#}
+{% macro spark__divide_money(amount, count) -%}
+    {%- set q = 'cast(cast(' ~ amount ~ ' as decimal(38, 18)) / cast(' ~ count ~ ' as decimal(20, 0)) as decimal(38, 18))' -%}
+    {%- set r = 'cast(' ~ amount ~ ' as decimal(38, 18)) - ' ~ q ~ ' * cast(' ~ count ~ ' as decimal(20, 0))' -%}
+    case when {{ count }} > 0 then cast(
+        {{ q }} - case
+            when {{ amount }} >= 0 and {{ r }} < 0 then 0.000000000000000001
+            when {{ amount }} < 0 and {{ r }} > 0 then -0.000000000000000001
+            else 0
+        end
+    as decimal(38, 18)) end
+{%- endmacro %}
 
 {#- Aggregate: a JSON object text mapping each key of the group to true, keys sorted ('{"prod":true,"rag":true}');
     NULL over no rows. The keys of a group must be distinct. (FOCUS Tags: a valueless tag carries true.) -#}
@@ -238,12 +316,19 @@
 {% macro default__json_true_object_agg(key_expr) -%}
     '{' || string_agg(to_json({{ key_expr }})::varchar || ':true', ',' order by {{ key_expr }}) || '}'
 {%- endmacro %}
+{#- Spark: to_json of a one-element array gives the key as a JSON string between brackets. -#}
+{% macro spark__json_true_object_agg(key_expr) -%}
+    case when count({{ key_expr }}) > 0 then concat('{', array_join(transform(array_sort(collect_list({{ key_expr }})),
+        k -> concat(substring(to_json(array(k)), 2, length(to_json(array(k))) - 2), ':true')), ','), '}') end
+{%- endmacro %}
 
 {#- Config of a mart rebuilt by whole day (or month) slices: DuckDB deletes the slices the new rows bring and
     inserts them again (delete+insert keyed on the slice column); Spark overwrites the partitions of that
     column (insert_overwrite, partition_by). Use: config(materialized='incremental', **day_slice_config('usage_date')). -#}
 {% macro day_slice_config(slice_column) %}{{ return(adapter.dispatch('day_slice_config', 'synapscale')(slice_column)) }}{% endmacro %}
 {% macro default__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'delete+insert', 'unique_key': slice_column, 'on_schema_change': 'fail'}) }}{% endmacro %}
+{#- Spark keeps partition columns last in the table's column order. -#}
+{% macro spark__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [slice_column], 'on_schema_change': 'fail'}) }}{% endmacro %}
 
 {# ---------------------------------------------------------------------------------------------------------
    Text for people (alert messages, reasons)
@@ -254,15 +339,39 @@
 {% macro default__format_usd(expr) -%}
     (case when {{ expr }} < 0 then '-' else '' end || '$' || format('{:,.2f}', abs(round_even(({{ expr }})::decimal(38, 18), 2))))
 {%- endmacro %}
+{% macro spark__format_usd(expr) -%}
+    concat(case when {{ expr }} < 0 then '-' else '' end, '$', format_number(abs(bround(cast({{ expr }} as decimal(38, 18)), 2)), 2))
+{%- endmacro %}
 
 {#- A number with `places` decimals ('0.81'), no thousands separator. -#}
 {% macro format_fixed(expr, places) %}{{ return(adapter.dispatch('format_fixed', 'synapscale')(expr, places)) }}{% endmacro %}
 {% macro default__format_fixed(expr, places) %}format('{:.{{ places }}f}', ({{ expr }})::double){% endmacro %}
+{#- Spark: Java's format_string rounds the double's SHORTEST text half up (0.15 -> '0.2', 0.25 -> '0.3', 12.5 -> '13'),
+    DuckDB (fmt) the exact binary value, ties to even (0.15 is 0.1499...: '0.1'; 0.25: '0.2'; 12.5: '12'). So the
+    double is taken apart exactly: |v| = m / 2^k (m a bigint, k = 60 - floor(log2 |v|): scaling by a power of two
+    is exact), then q = m x 10^places / 2^k in decimal(38, 0) and rounded by its remainder, ties to even; the
+    text is built from q, with the sign of the double (-0.0 and -0.01 give '-0.0' on both). Exact for places <= 6
+    and |v| < 2^52 (larger doubles are whole; Java formats them). -#}
+{% macro spark__format_fixed(expr, places) -%}
+    {%- set scale = '1' ~ ('0' * places) -%}
+    {%- set power_of_two = 'cast(shiftleft(1L, least(k, 62)) as decimal(38, 0)) * cast(shiftleft(1L, greatest(k - 62, 0)) as decimal(38, 0))' -%}
+    {%- set split = "named_struct('n', cast(cast(abs(v) * pow(2, k) as bigint) as decimal(38, 0)) * " ~ scale ~ ", 'd', " ~ power_of_two ~ ")" -%}
+    {%- set rounded = '(t.n div t.d) + case when 2 * (t.n % t.d) > t.d or (2 * (t.n % t.d) = t.d and (t.n div t.d) % 2 = 1) then 1 else 0 end' -%}
+    {%- set q = 'case when abs(v) < 8.673617379884035e-19 then 0L else element_at(transform(array(60 - cast(floor(log2(abs(v))) as int)), k -> element_at(transform(array(' ~ split ~ '), t -> ' ~ rounded ~ '), 1)), 1) end' -%}
+    {%- set text = 'cast(q as string)' if places == 0 else "concat(cast(q div " ~ scale ~ " as string), '.', lpad(cast(q % " ~ scale ~ " as string), " ~ places ~ ", '0'))" -%}
+    element_at(transform(array(cast({{ expr }} as double)), v -> case
+        when v is null then null
+        when isnan(v) or abs(v) >= 4503599627370496 then format_string('%.{{ places }}f', v)
+        else concat(case when left(cast(v as string), 1) = '-' then '-' else '' end, element_at(transform(array({{ q }}), q -> {{ text }}), 1))
+    end), 1)
+{%- endmacro %}
 
 {#- An integer with thousands separators ('12,345'). -#}
 {% macro format_count(expr) %}{{ return(adapter.dispatch('format_count', 'synapscale')(expr)) }}{% endmacro %}
 {% macro default__format_count(expr) %}format('{:,}', ({{ expr }})::bigint){% endmacro %}
+{% macro spark__format_count(expr) %}format_number(cast({{ expr }} as bigint), 0){% endmacro %}
 
 {#- Texts of a group joined by `separator`, in the order of `order_by` (an aggregate). -#}
 {% macro string_agg_ordered(expr, separator, order_by) %}{{ return(adapter.dispatch('string_agg_ordered', 'synapscale')(expr, separator, order_by)) }}{% endmacro %}
 {% macro default__string_agg_ordered(expr, separator, order_by) %}string_agg({{ expr }}, '{{ separator }}' order by {{ order_by }}){% endmacro %}
+{% macro spark__string_agg_ordered(expr, separator, order_by) %}listagg({{ expr }}, '{{ separator }}') within group (order by {{ order_by }}){% endmacro %}

@@ -10,8 +10,8 @@
 {% macro first_ingested_calls(staged) %}
     select
         *,
-        date_trunc('hour', occurred_at at time zone 'UTC') at time zone 'UTC' as usage_hour,
-        (occurred_at at time zone 'UTC')::date as usage_date
+        {{ utc_hour('occurred_at') }} as usage_hour,
+        {{ utc_date('occurred_at') }} as usage_date
     from {{ staged }} as staged
     qualify row_number() over (partition by event_id order by ingested_at, load_id, source_line) = 1
 {% endmacro %}

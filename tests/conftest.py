@@ -15,7 +15,7 @@ from tests.support.cli import Published, synapscale
 from tests.support.paths import FIXTURES, TESTS_DIR
 
 # Folders whose tests build a warehouse with dbt (or drive a browser): marked slow as a whole.
-SLOW_FOLDERS = ("warehouse", "pipeline", "app", "faults")
+SLOW_FOLDERS = ("warehouse", "pipeline", "app", "faults", "spark")
 BROWSER_FILES = ("app/test_browser.py",)
 
 

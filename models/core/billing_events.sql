@@ -40,8 +40,8 @@ already_billed as (
         from {{ this }}
     {% else %}
         select
-            null::varchar as billing_event_id,
-            null::varchar as event_id,
+            null::{{ type_varchar() }} as billing_event_id,
+            null::{{ type_varchar() }} as event_id,
             null::decimal(38, 18) as amount_usd
         where false
     {% endif %}
@@ -93,7 +93,7 @@ unbilled_charges as (
 call_events as (
     select
         case
-            when not is_first_billing then 'adjustment:' || event_id || ':' || (billing_rows + 1)::varchar
+            when not is_first_billing then 'adjustment:' || event_id || ':' || (billing_rows + 1)::{{ type_varchar() }}
             when is_late then 'adjustment:' || event_id
             else 'usage:' || event_id
         end as billing_event_id,
@@ -110,8 +110,9 @@ call_events as (
         occurred_at,
         ingested_at,
         case
-            when not is_first_billing then 'repricing of ' || event_id || ' (cost now ' || cost_usd::varchar || ')'
-            when is_late then 'late usage for closed period ' || strftime(service_period, '%Y-%m')
+            when not is_first_billing
+                then 'repricing of ' || event_id || ' (cost now ' || {{ decimal_text('cost_usd', 18) }} || ')'
+            when is_late then 'late usage for closed period ' || {{ format_datetime('service_period', '%Y-%m') }}
             else 'usage'
         end as reason
     from unbilled_charges
@@ -153,20 +154,20 @@ unioned as (
 
 final as (
     select
-        billing_event_id::varchar as billing_event_id,
-        event_type::varchar as event_type,
+        billing_event_id::{{ type_varchar() }} as billing_event_id,
+        event_type::{{ type_varchar() }} as event_type,
         billing_period::date as billing_period,
         service_period::date as service_period,
-        workspace_id::varchar as workspace_id,
-        user_id::varchar as user_id,
-        message_id::varchar as message_id,
-        event_id::varchar as event_id,
-        llm_id::varchar as llm_id,
-        model::varchar as model,
+        workspace_id::{{ type_varchar() }} as workspace_id,
+        user_id::{{ type_varchar() }} as user_id,
+        message_id::{{ type_varchar() }} as message_id,
+        event_id::{{ type_varchar() }} as event_id,
+        llm_id::{{ type_varchar() }} as llm_id,
+        model::{{ type_varchar() }} as model,
         amount_usd::decimal(38, 18) as amount_usd,
-        occurred_at::timestamptz as occurred_at,
-        ingested_at::timestamptz as ingested_at,
-        reason::varchar as reason
+        occurred_at::{{ type_timestamptz() }} as occurred_at,
+        ingested_at::{{ type_timestamptz() }} as ingested_at,
+        reason::{{ type_varchar() }} as reason
     from unioned
 )
 

@@ -35,11 +35,11 @@ activity as (
 
 final as (
     select
-        activity.conversation_id::varchar as conversation_id,
-        first_calls.workspace_id::varchar as workspace_id,
-        first_calls.user_id::varchar as user_id,
-        activity.started_at::timestamptz as started_at,
-        activity.last_call_at::timestamptz as last_call_at,
+        activity.conversation_id::{{ type_varchar() }} as conversation_id,
+        first_calls.workspace_id::{{ type_varchar() }} as workspace_id,
+        first_calls.user_id::{{ type_varchar() }} as user_id,
+        activity.started_at::{{ type_timestamptz() }} as started_at,
+        activity.last_call_at::{{ type_timestamptz() }} as last_call_at,
         activity.calls::bigint as calls,
         activity.messages::bigint as messages,
         activity.models::bigint as models,

@@ -82,14 +82,14 @@ unioned as (
 
 final as (
     select
-        message_id::varchar as message_id,
-        event_id::varchar as event_id,
-        conversation_id::varchar as conversation_id,
-        workspace_id::varchar as workspace_id,
-        user_id::varchar as user_id,
-        llm_id::varchar as llm_id,
-        first_call_at::timestamptz as first_call_at,
-        last_call_at::timestamptz as last_call_at,
+        message_id::{{ type_varchar() }} as message_id,
+        event_id::{{ type_varchar() }} as event_id,
+        conversation_id::{{ type_varchar() }} as conversation_id,
+        workspace_id::{{ type_varchar() }} as workspace_id,
+        user_id::{{ type_varchar() }} as user_id,
+        llm_id::{{ type_varchar() }} as llm_id,
+        first_call_at::{{ type_timestamptz() }} as first_call_at,
+        last_call_at::{{ type_timestamptz() }} as last_call_at,
         calls::bigint as calls,
         coalesce(cost_usd, 0)::decimal(38, 18) as cost_usd,
         is_feedback_only::boolean as is_feedback_only

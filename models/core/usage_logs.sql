@@ -37,8 +37,8 @@ already_loaded as (
         from {{ this }}
     {% else %}
         select
-            null::varchar as event_id,
-            null::timestamptz as ingested_at
+            null::{{ type_varchar() }} as event_id,
+            null::{{ type_timestamptz() }} as ingested_at
         where false
     {% endif %}
 ),

@@ -36,12 +36,13 @@ known_users as (
 
 final as (
     select
-        known_users.user_id::varchar as user_id,
-        coalesce(user_snapshots.workspace_id, latest_calls.latest_call_workspace_id)::varchar as workspace_id,
-        user_snapshots.display_name::varchar as display_name,
-        user_snapshots.created_at::timestamptz as created_at,
-        usage_activity.first_call_at::timestamptz as first_call_at,
-        usage_activity.last_call_at::timestamptz as last_call_at,
+        known_users.user_id::{{ type_varchar() }} as user_id,
+        coalesce(user_snapshots.workspace_id, latest_calls.latest_call_workspace_id)::{{ type_varchar() }}
+            as workspace_id,
+        user_snapshots.display_name::{{ type_varchar() }} as display_name,
+        user_snapshots.created_at::{{ type_timestamptz() }} as created_at,
+        usage_activity.first_call_at::{{ type_timestamptz() }} as first_call_at,
+        usage_activity.last_call_at::{{ type_timestamptz() }} as last_call_at,
         coalesce(usage_activity.calls, 0)::bigint as calls,
         (user_snapshots.user_id is not null) as has_snapshot
     from known_users

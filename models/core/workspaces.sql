@@ -27,14 +27,14 @@ known_workspaces as (
 
 final as (
     select
-        known_workspaces.workspace_id::varchar as workspace_id,
-        workspace_snapshots.workspace_name::varchar as workspace_name,
-        workspace_snapshots.plan::varchar as plan,
+        known_workspaces.workspace_id::{{ type_varchar() }} as workspace_id,
+        workspace_snapshots.workspace_name::{{ type_varchar() }} as workspace_name,
+        workspace_snapshots.plan::{{ type_varchar() }} as plan,
         workspace_snapshots.monthly_budget_usd::decimal(18, 2) as monthly_budget_usd,
-        coalesce(nullif(workspace_snapshots.timezone, ''), 'UTC')::varchar as timezone,
-        workspace_snapshots.created_at::timestamptz as created_at,
-        usage_activity.first_call_at::timestamptz as first_call_at,
-        usage_activity.last_call_at::timestamptz as last_call_at,
+        coalesce(nullif(workspace_snapshots.timezone, ''), 'UTC')::{{ type_varchar() }} as timezone,
+        workspace_snapshots.created_at::{{ type_timestamptz() }} as created_at,
+        usage_activity.first_call_at::{{ type_timestamptz() }} as first_call_at,
+        usage_activity.last_call_at::{{ type_timestamptz() }} as last_call_at,
         coalesce(usage_activity.calls, 0)::bigint as calls,
         (workspace_snapshots.workspace_id is not null) as has_snapshot
     from known_workspaces

@@ -14,6 +14,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--landing", type=existing_dir, help="landing folder (default: $SYNAPSCALE_LANDING or ./landing)")
     run.add_argument("--warehouse", type=Path, help="warehouse folder (default: $SYNAPSCALE_WAREHOUSE or ./warehouse)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    run.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: build on local Apache Spark, read back into <warehouse>/spark/serve.duckdb (docs/spark.md)",
+    )
     add_attribution(run)
     run.set_defaults(handler=handle)
 
@@ -22,5 +28,5 @@ def handle(args: argparse.Namespace) -> int:
     from synapscale.pipeline.run import run
 
     interrupt_on_sigterm()
-    cfg = settings.from_env(landing=args.landing, warehouse=args.warehouse)
+    cfg = settings.from_env(landing=args.landing, warehouse=args.warehouse, engine=args.engine)
     return run(cfg, full_refresh=args.full_refresh, attribution=attribution(args))

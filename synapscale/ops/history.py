@@ -25,7 +25,7 @@ TABLE = f"{SCHEMA}.run_history"
 COLUMNS: dict[str, tuple[str, str]] = {
     "run_id": ("VARCHAR NOT NULL", "Unique run id: UTC start time and pid, e.g. 20250301T101500Z-4242."),
     "command": ("VARCHAR NOT NULL", "run (ingest, dbt build, publish) or publish (publish an existing build)."),
-    "status": ("VARCHAR NOT NULL", "running, published, failed or abandoned (the process died mid-run)."),
+    "status": ("VARCHAR NOT NULL", "running, published, built (--engine spark), failed or abandoned (died mid-run)."),
     "started_at": ("TIMESTAMPTZ NOT NULL", "When the run took the lock."),
     "ended_at": ("TIMESTAMPTZ", "When it published or failed; null while running and for abandoned runs."),
     "pid": ("INTEGER", "Process id of the run."),

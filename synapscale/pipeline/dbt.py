@@ -45,12 +45,14 @@ def dbt_invocation(
     vars_: Mapping[str, object] | None = None,
     *,
     partial_parse: bool = False,
+    spark_dir: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of one dbt run against `build_db`, with target and logs under
     `work_dir` (so concurrent runs on other build files never share dbt's state).
 
     partial_parse=True reuses the parse the previous invocation saved in `work_dir` (right after a full
-    parse with the same vars, as for source freshness after the build, it is current and saves the parse)."""
+    parse with the same vars, as for source freshness after the build, it is current and saves the parse).
+    spark_dir: build on the spark target, its warehouse there (docs/spark.md); the raw layer is read from it."""
     command = [
         dbt_executable(),
         *args,
@@ -69,6 +71,9 @@ def dbt_invocation(
     if vars_:
         command += ["--vars", json.dumps(dict(vars_))]
     env = {**os.environ, "SYNAPSCALE_BUILD_DB": str(build_db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    if spark_dir is not None:
+        command += ["--target", "spark"]
+        env["SYNAPSCALE_SPARK_WAREHOUSE"] = str(spark_dir)
     return command, env
 
 
@@ -98,7 +103,13 @@ def call_dbt(
     """Run one dbt command against the build database, streaming its log lines; returns dbt's exit code.
     `on_start` gets the dbt process id once it runs."""
     command, env = dbt_invocation(
-        settings.project_dir, settings.build_db, settings.dbt_work_dir, args, vars_, partial_parse=partial_parse
+        settings.project_dir,
+        settings.build_db,
+        settings.dbt_work_dir,
+        args,
+        vars_,
+        partial_parse=partial_parse,
+        spark_dir=settings.spark_dir if settings.engine == "spark" else None,
     )
     with subprocess.Popen(
         command,

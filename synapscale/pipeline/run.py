@@ -10,6 +10,10 @@ once the serve file is renamed into place the run has published, so anything aft
 spend alerts) is called after `_Job.publish` in `_Job.execute` through `non_fatal`, and never changes the exit
 code.
 
+With the Spark engine (settings.engine == "spark", docs/spark.md) the job is lock -> ingest -> raw layer to
+Parquet -> dbt build on Spark -> Spark's tables read back into <warehouse>/spark/serve.duckdb; it ends with
+status 'built' and publishes nothing (the DuckDB serve file is untouched).
+
 `checkpoint` is called with the name of each point the run reaches ('locked', 'ingest_before_commit:<file>',
 'ingested', 'dbt_started', 'built', 'freshness_checked', 'publish_copied', 'published', and
 'alert_sent:<sink>:<alert_id>' between a sink accepting an alert and its record); the fault tests pass one
@@ -125,6 +129,8 @@ class _Job:
             self.checkpoint("locked")
             self.ingest()
             self.checkpoint("ingested")
+            if self.settings.engine == "spark":
+                return self.execute_spark(full_refresh)
             self.build(full_refresh)
             self.checkpoint("built")
             self.non_fatal("dbt source freshness", self.freshness)
@@ -137,6 +143,28 @@ class _Job:
         if code == EXIT_OK:
             self.progress(f"done in {time.monotonic() - self.clock:.1f}s")
         return code
+
+    def execute_spark(self, full_refresh: bool) -> int:
+        from synapscale import spark
+
+        missing = spark.missing_requirements()
+        if missing is not None:
+            raise StepFailed("dbt build", missing)
+        self.enter("raw layer export")
+        self.progress(f"  raw layer → {self.settings.spark_dir / 'raw'}")
+        spark.export_raw_layer(self.settings.build_db, self.settings.warehouse_dir, progress=self.progress)
+        self.build(full_refresh)
+        self.checkpoint("built")
+        self.enter("read back")
+        spark.read_back(
+            self.settings.project_dir,
+            self.settings.warehouse_dir,
+            self.settings.dbt_work_dir / "target" / "manifest.json",
+            progress=self.progress,
+        )
+        self.record({"status": "built", "ended_at": history.now(), "total_seconds": self.elapsed()})
+        self.progress(f"done in {self.elapsed():.1f}s")
+        return EXIT_OK
 
     def execute_publish(self) -> int:
         def steps() -> None:
@@ -264,18 +292,22 @@ class _Job:
         """dbt build, or nothing when nothing it reads changed since the last clean build (pipeline/state.py)."""
         self.enter("dbt build")
         began, began_at = time.monotonic(), history.now()
-        built = None if full_refresh else unchanged_since(self.settings)
+        spark = self.settings.engine == "spark"
+        built = None if full_refresh or spark else unchanged_since(self.settings)
         if built is not None:
             self.progress(f"[2/3] dbt build skipped: nothing new since build {built} (same project, same raw data)")
             self.record({"build_mode": "skipped", "dbt_invocation_id": built, "dbt_seconds": time.monotonic() - began})
             self.build_skipped = True
             return
-        self.progress("[2/3] dbt build")
+        self.progress("[2/3] dbt build" + (" (Spark)" if spark else ""))
         closed = closed_period(self.settings.build_db)
         if closed is not None:
             self.progress(f"  billing periods up to {closed:%Y-%m} are closed")
-        args = dbt_build_args(self.settings, full_refresh)
-        if "--exclude" in args:
+        if spark:  # every data test, never the unit tests: they run on DuckDB (docs/spark.md#what-is-supported)
+            args = ["build", *(["--full-refresh"] if full_refresh else []), "--exclude", "resource_type:unit_test"]
+        else:
+            args = dbt_build_args(self.settings, full_refresh)
+        if "--exclude" in args and not spark:
             self.progress("  tests that passed on this project left out (docs/operations.md#when-a-run-skips-dbt)")
         try:
             run_dbt(

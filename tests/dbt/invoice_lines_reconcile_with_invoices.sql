@@ -13,10 +13,11 @@ invoice_lines as (
 line_sums as (
     select
         invoice_id,
-        round_even(coalesce(sum(amount_usd) filter (where event_type = 'usage'), 0), 2) as usage_usd,
-        round_even(coalesce(sum(amount_usd) filter (where event_type = 'adjustment'), 0), 2) as adjustment_usd,
-        round_even(coalesce(sum(amount_usd) filter (where event_type = 'credit'), 0), 2) as credit_usd,
-        round_even(sum(amount_usd), 2) as total_usd
+        {{ round_half_even("coalesce(sum(amount_usd) filter (where event_type = 'usage'), 0)", 2) }} as usage_usd,
+        {{ round_half_even("coalesce(sum(amount_usd) filter (where event_type = 'adjustment'), 0)", 2) }}
+            as adjustment_usd,
+        {{ round_half_even("coalesce(sum(amount_usd) filter (where event_type = 'credit'), 0)", 2) }} as credit_usd,
+        {{ round_half_even("sum(amount_usd)", 2) }} as total_usd
     from invoice_lines
     group by invoice_id
 ),

@@ -27,7 +27,7 @@ compared as (
         billed.billed_unrounded_usd,
         invoices.total_unrounded_usd,
         invoices.total_usd,
-        round_even(billed.billed_unrounded_usd, 2) as expected_total_usd
+        {{ round_half_even("billed.billed_unrounded_usd", 2) }} as expected_total_usd
     from billed
     full outer join invoices
         on

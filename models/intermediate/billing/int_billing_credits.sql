@@ -5,12 +5,12 @@ with
 
 source_credits as (
     select
-        null::varchar as credit_id,
-        null::varchar as workspace_id,
+        null::{{ type_varchar() }} as credit_id,
+        null::{{ type_varchar() }} as workspace_id,
         null::date as credit_period,
         null::decimal(38, 18) as amount_usd,
-        null::varchar as reason,
-        null::timestamptz as granted_at
+        null::{{ type_varchar() }} as reason,
+        null::{{ type_timestamptz() }} as granted_at
     where false
 ),
 

@@ -16,7 +16,7 @@ usage_tags_unnested as (
         event_id,
         workspace_id,
         occurred_at,
-        unnest(tags) as tag_raw
+        {{ unnest_list('tags') }} as tag_raw
     from usage
     where tags is not null
 ),
@@ -35,10 +35,10 @@ usage_tags_normalised as (
         'usage_log' as entity_type,
         event_id as entity_id,
         event_id,
-        null::varchar as message_id,
+        null::{{ type_varchar() }} as message_id,
         workspace_id,
         'usage_event' as tag_source,
-        lower(regexp_replace(tag_raw, '^\s+|\s+$', '', 'g')) as tag,
+        lower({{ regex_replace('tag_raw', '^\\s+|\\s+$', '', all=true) }}) as tag,
         occurred_at as tagged_at
     from usage_tags_unnested
 ),
@@ -47,11 +47,11 @@ category_tags_normalised as (
     select
         'message' as entity_type,
         message_id as entity_id,
-        null::varchar as event_id,
+        null::{{ type_varchar() }} as event_id,
         message_id,
-        null::varchar as workspace_id,
+        null::{{ type_varchar() }} as workspace_id,
         'feedback_category' as tag_source,
-        lower(regexp_replace(tag_raw, '^\s+|\s+$', '', 'g')) as tag,
+        lower({{ regex_replace('tag_raw', '^\\s+|\\s+$', '', all=true) }}) as tag,
         created_at as tagged_at
     from category_labels
 ),

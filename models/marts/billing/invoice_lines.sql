@@ -22,8 +22,8 @@ lines as (
 
 final as (
     select
-        {{ surrogate_key(['workspace_id', 'billing_period::varchar', 'model', 'event_type']) }} as invoice_line_id,
-        {{ surrogate_key(['workspace_id', 'billing_period::varchar']) }} as invoice_id,
+        {{ surrogate_key(['workspace_id', as_text('billing_period'), 'model', 'event_type']) }} as invoice_line_id,
+        {{ surrogate_key(['workspace_id', as_text('billing_period')]) }} as invoice_id,
         workspace_id,
         billing_period,
         model,

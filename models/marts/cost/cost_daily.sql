@@ -27,7 +27,7 @@ daily as (
 
 final as (
     select
-        {{ surrogate_key(['usage_date::varchar', 'workspace_id', 'model', 'provider']) }} as cost_daily_id,
+        {{ surrogate_key([as_text('usage_date'), 'workspace_id', 'model', 'provider']) }} as cost_daily_id,
         usage_date,
         workspace_id,
         model,

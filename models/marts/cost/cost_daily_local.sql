@@ -22,7 +22,7 @@ moved_workspaces as (
         inner join workspaces on previous.workspace_id = workspaces.workspace_id
         where previous.timezone <> workspaces.timezone
     {% else %}
-        select null::varchar as workspace_id
+        select null::{{ type_varchar() }} as workspace_id
         where false
     {% endif %}
 ),

@@ -54,7 +54,7 @@ hourly as (
 final as (
     select
         {{ surrogate_key([
-            timestamp_text('usage_hour'), 'local_date::varchar', 'workspace_id', 'user_id', 'model', 'provider'
+            timestamp_text('usage_hour'), as_text('local_date'), 'workspace_id', 'user_id', 'model', 'provider'
         ]) }} as cost_hourly_id,
         usage_hour,
         usage_date,

@@ -86,7 +86,7 @@ call_charges as (
         billing.billing_period,
         billing.amount_usd,
         billing.reason,
-        billing.ingested_at,
+        billing.ingested_at as billing_ingested_at,  -- calls.* has its own ingested_at
         calls.*,
         call_tag_sets.tags_json
     from billing
@@ -118,7 +118,7 @@ usage_groups as (
         sum(input_tokens + output_tokens) as all_tokens,
         sum(amount_usd) as billed_usd,
         sum(computed_cost_usd) as list_usd,
-        max(ingested_at) as last_ingested_at
+        max(billing_ingested_at) as last_ingested_at
     from call_charges
     where event_type = 'usage'
     group by
@@ -242,7 +242,7 @@ correction_lines as (
         sum(amount_usd) as billed_usd,
         sum(amount_usd) as list_usd,
         count(*) as charges,
-        max(ingested_at) as last_ingested_at
+        max(billing_ingested_at) as last_ingested_at
     from call_charges
     where event_type = 'adjustment'
     group by
@@ -337,7 +337,7 @@ final as (
         billed_usd::decimal(38, 18) as ContractedCost,
         unit_price_usd as ContractedUnitPrice,
         billed_usd::decimal(38, 18) as EffectiveCost,
-        {{ surrogate_key(['workspace_id', 'billing_period::varchar']) }} as InvoiceId,
+        {{ surrogate_key(['workspace_id', as_text('billing_period')]) }} as InvoiceId,
         '{{ invoice_issuer_name }}' as InvoiceIssuerName,
         list_usd::decimal(38, 18) as ListCost,
         unit_price_usd as ListUnitPrice,

@@ -34,7 +34,7 @@ baselines as (
         workspace_id,
         usage_date,
         count(*) as history_days,
-        {{ percentile_cont('history_spend_usd', 0.5) }} as baseline_usd
+        {{ percentile_cont_money('history_spend_usd', 0.5) }} as baseline_usd
     from trailing_days
     group by workspace_id, usage_date
 ),
@@ -43,7 +43,7 @@ deviations as (
     select
         trailing_days.workspace_id,
         trailing_days.usage_date,
-        {{ percentile_cont('abs(trailing_days.history_spend_usd - baselines.baseline_usd)', 0.5) }} as mad_usd,
+        {{ percentile_cont_money('abs(trailing_days.history_spend_usd - baselines.baseline_usd)', 0.5) }} as mad_usd,
         sum(abs(trailing_days.history_spend_usd - baselines.baseline_usd)) as absolute_deviation_sum_usd
     from trailing_days
     inner join baselines

@@ -7,7 +7,7 @@ source as (
 renamed as (
     select
         date_trunc('month', billing_period)::date as billing_period,
-        closed_at::timestamptz as closed_at
+        closed_at::{{ type_timestamptz() }} as closed_at
     from source
 )
 

@@ -13,11 +13,11 @@ renamed as (
         trim(value) as feedback_value,
         comment,
         coalesce(lower(trim(source)), 'user') as feedback_source,
-        created_at::timestamptz as created_at,
+        created_at::{{ type_timestamptz() }} as created_at,
         load_id,
         source_file,
         source_line,
-        ingested_at::timestamptz as ingested_at
+        ingested_at::{{ type_timestamptz() }} as ingested_at
     from source
 )
 

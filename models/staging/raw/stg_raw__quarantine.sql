@@ -13,7 +13,7 @@ renamed as (
         raw_record,
         reason_code,
         reason_message,
-        quarantined_at::timestamptz as quarantined_at
+        quarantined_at::{{ type_timestamptz() }} as quarantined_at
     from source
 )
 

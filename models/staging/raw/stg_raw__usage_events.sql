@@ -36,11 +36,11 @@ renamed as (
         tags,
         metadata,
         -- timestamps and lineage
-        occurred_at::timestamptz as occurred_at,
+        occurred_at::{{ type_timestamptz() }} as occurred_at,
         load_id,
         source_file,
         source_line,
-        ingested_at::timestamptz as ingested_at
+        ingested_at::{{ type_timestamptz() }} as ingested_at
     from source
 )
 

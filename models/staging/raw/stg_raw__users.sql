@@ -9,10 +9,10 @@ renamed as (
         user_id,
         workspace_id,
         trim(display_name) as display_name,
-        created_at::timestamptz as created_at,
+        created_at::{{ type_timestamptz() }} as created_at,
         load_id,
         source_line,
-        ingested_at::timestamptz as ingested_at
+        ingested_at::{{ type_timestamptz() }} as ingested_at
     from source
 )
 

@@ -11,10 +11,10 @@ renamed as (
         lower(trim(plan)) as plan,
         monthly_budget_usd::decimal(18, 2) as monthly_budget_usd,
         trim(timezone) as timezone,
-        created_at::timestamptz as created_at,
+        created_at::{{ type_timestamptz() }} as created_at,
         load_id,
         source_line,
-        ingested_at::timestamptz as ingested_at
+        ingested_at::{{ type_timestamptz() }} as ingested_at
     from source
 )
 
