@@ -111,6 +111,12 @@ def _read_file(path: Path) -> BuildState | None:
         return None
 
 
+def recorded_project_hash(settings: Settings) -> str | None:
+    """The project hash the last clean, full build recorded; None before the first (or an older version's)."""
+    state = _read(settings)
+    return state.project_hash if state is not None else None
+
+
 def dbt_build_args(settings: Settings, full_refresh: bool) -> list[str]:
     """`dbt build`, with --full-refresh, or without the tests that passed on this very project (see above)."""
     if full_refresh:
