@@ -49,6 +49,7 @@ from synapscale.pipeline.lock import RECORDED_COMMANDS, RunLock, run_lock
 from synapscale.pipeline.publish import Publication, publish
 from synapscale.pipeline.results import Freshness, aged_freshness, read_freshness, read_invocation
 from synapscale.pipeline.state import dbt_build_args, is_full_clean_build, record_build, unchanged_since
+from synapscale.pipeline.upgrade import needs_full_refresh
 from synapscale.pipeline.verify import verify_tested
 from synapscale.settings import Settings
 
@@ -300,6 +301,8 @@ class _Job:
             self.build_skipped = True
             return
         self.progress("[2/3] dbt build" + (" (Spark)" if spark else ""))
+        if not spark:  # the check reads the DuckDB build file; Spark keeps its tables in its own metastore
+            full_refresh = full_refresh or needs_full_refresh(self.settings, self.progress)
         closed = closed_period(self.settings.build_db)
         if closed is not None:
             self.progress(f"  billing periods up to {closed:%Y-%m} are closed")

@@ -10,8 +10,9 @@ skips dbt build (and says so: run history `build_mode` 'skipped') only when, aft
    is that recorded build: a `dbt run` or `dbt build --select` by hand in between forces a build;
 3. the project's hash is the same: any edit of a model, macro, seed (`synapscale prices` included), test or
    setting forces a build;
-4. the raw fingerprint is the same: each raw table's row count and the load manifest's newest load. Ingest
-   and `synapscale billing close` only ever add rows, so an unchanged fingerprint means unchanged raw data.
+4. the raw fingerprint is the same: each raw table's row count and newest `ingested_at`, and the load
+   manifest's newest load. Ingest and `synapscale billing close` only ever add rows, so an unchanged
+   fingerprint means unchanged raw data (the newest stamp also catches rows rewritten in place by hand).
 
 No model reads the clock (no current_date or now() in models/ or macros/: tests/pipeline/test_build_skip.py
 checks), so the same project on the same raw data builds the same tables, and skipping changes nothing but
@@ -81,7 +82,8 @@ def project_hash(project_dir: Path) -> str:
 
 
 def raw_fingerprint(build_db: Path) -> list[list[object]]:
-    """Each raw table's (or view's) name and row count, and the newest load of the manifest."""
+    """Each raw table's (or view's) name, row count and newest ingested_at, and the newest load of the manifest
+    (the newest stamp also sees rows changed in place, not only rows added)."""
     with duckdb.connect(str(build_db), read_only=True) as con:
         names = [
             row[0]
@@ -91,9 +93,18 @@ def raw_fingerprint(build_db: Path) -> list[list[object]]:
                 [RAW_SCHEMA, RAW_SCHEMA],
             ).fetchall()
         ]
-        fingerprint: list[list[object]] = [
-            [name, con.execute(f'select count(*) from {RAW_SCHEMA}."{name}"').fetchall()[0][0]] for name in names
-        ]
+        stamped = {
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_columns() where schema_name = ? and column_name = 'ingested_at'",
+                [RAW_SCHEMA],
+            ).fetchall()
+        }
+        fingerprint: list[list[object]] = []
+        for name in names:
+            newest = "max(ingested_at)::varchar" if name in stamped else "null"
+            count, latest = con.execute(f'select count(*), {newest} from {RAW_SCHEMA}."{name}"').fetchall()[0]
+            fingerprint.append([name, count, latest])
         if "load_manifest" in names:
             newest = con.execute(f"select max(load_id)::varchar from {RAW_SCHEMA}.load_manifest").fetchall()[0][0]
             fingerprint.append(["load_manifest newest load", newest])
@@ -109,6 +120,12 @@ def _read_file(path: Path) -> BuildState | None:
         return BuildState(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def recorded_project_hash(settings: Settings) -> str | None:
+    """The project hash the last clean, full build recorded; None before the first (or an older version's)."""
+    state = _read(settings)
+    return state.project_hash if state is not None else None
 
 
 def dbt_build_args(settings: Settings, full_refresh: bool) -> list[str]:

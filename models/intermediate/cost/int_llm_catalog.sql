@@ -1,5 +1,7 @@
 -- Every model a call can resolve to: the curated catalog (seeds/llm_catalog.csv), then the LiteLLM fallback
 -- models (int_litellm_models), with the source of their prices (price_source). Feeds core.llms.
+-- No model reads the clock (docs/operations.md#when-a-run-skips-dbt): a LiteLLM model is active when its
+-- deprecation date is after the newest call's day, the day every mart's "now" is.
 with
 
 curated as (
@@ -8,6 +10,11 @@ curated as (
 
 litellm as (
     select * from {{ ref('int_litellm_models') }}
+),
+
+data_day as (
+    select max({{ utc_date('occurred_at') }}) as newest_call_date
+    from {{ ref('stg_raw__usage_events') }}
 ),
 
 final as (
@@ -37,12 +44,13 @@ final as (
         supports_prompt_cache,
         supports_reasoning,
         supports_vision,
-        -- LiteLLM's deprecation date, compared with the day of the build (UTC)
-        coalesce(deprecated_on > {{ utc_date('current_timestamp') }}, true) as is_active,
+        -- LiteLLM's deprecation date, compared with the newest call's day (UTC); active in an empty warehouse
+        coalesce(litellm.deprecated_on > data_day.newest_call_date, true) as is_active,
         null::date as released_on,
         litellm_key,
         'litellm' as price_source
     from litellm
+    cross join data_day
 )
 
 select * from final
