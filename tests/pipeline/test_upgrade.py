@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.pipeline.test_pipeline import EXPECTED_COST, private_copy
-from tests.support.cli import Published, synapscale
+from tests.pipeline.test_pipeline import EXPECTED_COST
+from tests.support.cli import Published, private_copy, synapscale
 from tests.support.warehouse import query
 
 
