@@ -27,7 +27,7 @@ PAGES = (
         "views/overview.py",
         "overview",
         ":material/dashboard:",
-        ("marts.cost_daily", "marts.cost_daily_by_user"),
+        ("marts.cost_daily", "marts.cost_daily_by_user", "marts.cost_daily_user_totals"),
     ),
     PageSpec(
         "Spend",
@@ -35,7 +35,7 @@ PAGES = (
         "views/cost_explorer.py",
         "cost_explorer",
         ":material/query_stats:",
-        ("marts.cost_daily", "marts.cost_daily_by_user"),
+        ("marts.cost_daily", "marts.cost_daily_by_user", "marts.cost_daily_user_totals"),
         params=("by",),
     ),
     PageSpec(
@@ -53,7 +53,7 @@ PAGES = (
         "views/whatif.py",
         "whatif",
         ":material/swap_horiz:",
-        ("marts.whatif_repricing_daily",),
+        ("marts.whatif_repricing_daily", "marts.whatif_targets_daily"),
         params=("target",),
     ),
     PageSpec(
@@ -62,7 +62,11 @@ PAGES = (
         "views/performance.py",
         "performance",
         ":material/speed:",
-        ("marts.model_provider_performance_daily", "marts.model_errors_daily"),
+        (
+            "marts.model_provider_performance_daily",
+            "marts.workspace_model_performance_daily",
+            "marts.model_errors_daily",
+        ),
     ),
     PageSpec(
         "Models",
@@ -71,9 +75,8 @@ PAGES = (
         "quality",
         ":material/thumb_up:",
         (
-            "marts.model_quality_daily",
-            "marts.model_feedback_categories_daily",
-            "marts.model_provider_performance_daily",
+            "marts.workspace_model_feedback_daily",
+            "marts.workspace_model_performance_daily",
         ),
     ),
     PageSpec(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -94,10 +95,22 @@ def page(title: str, intro: str) -> Context | None:
     return view
 
 
-def scope_note(view: Context, applies: str, utc: bool = True) -> None:
-    """Say which shared filters this page's marts can honour (and that its days are UTC days)."""
+# The shared filters a page's marts may lack, as a sentence names them.
+FILTER_NAMES = {"workspaces": "workspaces", "providers": "providers", "models": "models", "tags": "tag"}
+
+
+def scope_note(view: Context, applies: str, ignores: Sequence[str], utc: bool = True) -> None:
+    """Say which shared filters this page's marts can honour, and plainly which of the ones chosen they cannot
+    (`ignores`: names of Filters fields; the figures then cover every value of them), and that its days are UTC."""
     assert view.filters is not None
     st.caption(f"Filters that apply here: {applies}.")
+    chosen = [FILTER_NAMES[name] for name in ignores if getattr(view.filters, name)]
+    if chosen:
+        st.info(
+            f"Not applied on this page: the {' and '.join(chosen)} filter{'s' if len(chosen) > 1 else ''} "
+            "(its marts have no such column); the figures cover all of them.",
+            icon=":material/filter_alt_off:",
+        )
     if utc and view.filters.day_boundary == "local":
         st.info(
             "This page's marts count UTC days: the day boundary filter applies to Overview and Cost explorer only.",

@@ -1,7 +1,8 @@
-"""The Models pages' queries: performance (marts.model_provider_performance_daily, model_errors_daily), feedback and
-quality (model_quality_daily, model_feedback_categories_daily, model_performance_daily) and recommendations
-(model_recommendations). These marts have no workspace column: the workspace filter does not apply to the first
-two pages (they say so)."""
+"""The Models pages' queries: performance (marts.model_provider_performance_daily, or
+workspace_model_performance_daily when workspaces are chosen; model_errors_daily), feedback and quality
+(workspace_model_feedback_daily, workspace_model_performance_daily) and recommendations (model_recommendations).
+model_errors_daily has no workspace: with a workspace filter the error types stay over every workspace (the page
+says so)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,27 @@ import streamlit as st
 
 from app.data.source import CACHE, MONEY, Filters, Serve, _frame, connect, where
 
+PER_WORKSPACE_PERFORMANCE = "marts.workspace_model_performance_daily"
+
 
 # --- Model performance -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Performance:
     by_model: pl.DataFrame  # model, provider, calls, error_calls, error_rate, daily-percentile medians, cost
     by_day: pl.DataFrame  # usage_date, model, provider, series, calls, latency and TTFT p95, tokens/s
-    errors: pl.DataFrame  # error_type, model, provider, error_calls
+    errors: pl.DataFrame  # error_type, model, provider, error_calls (every workspace: the mart has none)
 
 
 @st.cache_data(**CACHE)
 def performance(serve: Serve, filters: Filters) -> Performance:
     """Per model and provider over the range: exact counts and error rate; percentiles are per UTC day in the
-    mart (a percentile cannot be summed), so the range shows the median of the daily values."""
+    mart (a percentile cannot be summed), so the range shows the median of the daily values - with workspaces
+    chosen, of each chosen workspace's daily values (workspace_model_performance_daily)."""
     clause, params = where(filters, day="usage_date", provider="provider", model="model")
+    relation = "marts.model_provider_performance_daily"
+    if filters.workspaces:
+        relation = PER_WORKSPACE_PERFORMANCE
+        clause, params = where(filters, day="usage_date", workspace="workspace_id", provider="provider", model="model")
     with connect(serve) as con:
         by_model = _frame(
             con,
@@ -42,36 +50,40 @@ def performance(serve: Serve, filters: Filters) -> Performance:
                 median(time_to_first_token_p95_ms) as ttft_p95_ms,
                 median(output_tokens_per_second) as tokens_per_second,
                 sum(cost_usd)::{MONEY} as spend_usd,
-                count(*)::bigint as days
-            from marts.model_provider_performance_daily
+                count(distinct usage_date)::bigint as days
+            from {relation}
             where {clause}
             group by model, provider
             order by calls desc, model, provider
             """,
             params,
         )
+        # One row per day, model and provider already unless workspaces are chosen (then: their median).
         by_day = _frame(
             con,
             f"""
             select
-                usage_date, model, provider, model || ' · ' || provider as series, calls,
-                latency_p95_ms, time_to_first_token_p95_ms as ttft_p95_ms, output_tokens_per_second as tokens_per_second
-            from marts.model_provider_performance_daily
+                usage_date, model, provider, model || ' · ' || provider as series, sum(calls)::bigint as calls,
+                median(latency_p95_ms) as latency_p95_ms, median(time_to_first_token_p95_ms) as ttft_p95_ms,
+                median(output_tokens_per_second) as tokens_per_second
+            from {relation}
             where {clause}
+            group by usage_date, model, provider
             order by usage_date, series
             """,
             params,
         )
+        error_clause, error_params = where(filters, day="usage_date", provider="provider", model="model")
         errors = _frame(
             con,
             f"""
             select error_type, model, provider, sum(error_calls)::bigint as error_calls
             from marts.model_errors_daily
-            where {clause}
+            where {error_clause}
             group by error_type, model, provider
             order by error_calls desc, error_type, model, provider
             """,
-            params,
+            error_params,
         )
     return Performance(by_model, by_day, errors)
 
@@ -86,9 +98,9 @@ class Quality:
 @st.cache_data(**CACHE)
 def quality(serve: Serve, filters: Filters) -> Quality:
     """Feedback per model over the range (sums, then rates from the sums: exact) next to what the same model's calls
-    cost per 1,000 tokens. The quality score puts thumbs (0 or 1) and ratings r ((r - 1) / 4) on one 0..1 scale."""
-    clause, params = where(filters, day="usage_date", model="model")
-    cost_clause, cost_params = where(filters, day="usage_date", provider="provider", model="model")
+    cost per 1,000 tokens. The quality score puts thumbs (0 or 1) and ratings r ((r - 1) / 4) on one 0..1 scale.
+    Both sides per workspace and provider, so every filter but the tags applies."""
+    clause, params = where(filters, day="usage_date", workspace="workspace_id", provider="provider", model="model")
     with connect(serve) as con:
         by_model = _frame(
             con,
@@ -102,7 +114,7 @@ def quality(serve: Serve, filters: Filters) -> Quality:
                     sum(rating_count)::bigint as rating_count,
                     sum(rating_sum)::bigint as rating_sum,
                     sum(comment_count)::bigint as comment_count
-                from marts.model_quality_daily
+                from marts.workspace_model_feedback_daily
                 where {clause}
                 group by model
             ),
@@ -114,8 +126,8 @@ def quality(serve: Serve, filters: Filters) -> Quality:
                     sum(input_tokens + output_tokens)::bigint as tokens,
                     sum(case when priced_calls > 0 then input_tokens + output_tokens else 0 end)::bigint
                         as priced_tokens
-                from marts.model_provider_performance_daily
-                where {cost_clause}
+                from {PER_WORKSPACE_PERFORMANCE}
+                where {clause}
                 group by model
             )
             select
@@ -132,14 +144,14 @@ def quality(serve: Serve, filters: Filters) -> Quality:
             left join cost using (model)
             order by feedback_count desc, model
             """,
-            [*params, *cost_params],
+            [*params, *params],
         )
         categories = _frame(
             con,
             f"""
             select category, sum(feedback_count)::bigint as feedback_count
-            from marts.model_feedback_categories_daily
-            where {clause}
+            from marts.workspace_model_feedback_daily
+            where {clause} and category <> ''
             group by category
             order by feedback_count desc, category
             """,

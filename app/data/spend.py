@@ -51,7 +51,7 @@ class Overview:
     tokens: int
     active_users: int
     by_day: pl.DataFrame  # usage_date, calls, spend_usd
-    by_model: pl.DataFrame  # model, calls, tokens, spend_usd, share_of_spend
+    by_model: pl.DataFrame  # model, calls, tokens, spend_usd, unpriced_calls, error_calls
 
     @property
     def priced_calls(self) -> int:
@@ -60,23 +60,11 @@ class Overview:
 
 @st.cache_data(**CACHE)
 def overview(serve: Serve, filters: Filters) -> Overview:
+    """Two scans of the day grain (per day, per model) and a distinct count on the user grain; the totals are the
+    exact sums of the per-model rows (DECIMAL in polars), not a third scan of wide sums."""
     relation, where, params = _scope(serve, filters)
     user_relation, user_where, user_params = _scope(serve, filters, users=True)
     with connect(serve) as con:
-        totals = _row(
-            con,
-            f"""
-            select
-                coalesce(sum(cost_usd), 0)::{MONEY} as spend_usd,
-                coalesce(sum(calls), 0)::bigint as calls,
-                coalesce(sum(error_calls), 0)::bigint as error_calls,
-                coalesce(sum(unpriced_calls), 0)::bigint as unpriced_calls,
-                coalesce(sum(input_tokens + output_tokens), 0)::bigint as tokens
-            from {relation}
-            where {where}
-            """,
-            params,
-        )
         (active_users,) = _row(
             con, f"select count(distinct user_id) from {user_relation} where {user_where}", user_params
         )
@@ -100,7 +88,8 @@ def overview(serve: Serve, filters: Filters) -> Overview:
                 sum(calls)::bigint as calls,
                 sum(input_tokens + output_tokens)::bigint as tokens,
                 sum(cost_usd)::{MONEY} as spend_usd,
-                sum(unpriced_calls)::bigint as unpriced_calls
+                sum(unpriced_calls)::bigint as unpriced_calls,
+                sum(error_calls)::bigint as error_calls
             from {relation}
             where {where}
             group by model
@@ -108,7 +97,9 @@ def overview(serve: Serve, filters: Filters) -> Overview:
             """,
             params,
         )
-    return Overview(*totals, active_users=active_users, by_day=by_day, by_model=by_model)
+    counts = {column: int(by_model[column].sum()) for column in ("calls", "error_calls", "unpriced_calls", "tokens")}
+    spend = by_model["spend_usd"].sum() if by_model.height else Decimal(0)
+    return Overview(spend, **counts, active_users=active_users, by_day=by_day, by_model=by_model)
 
 
 # --- Cost explorer -----------------------------------------------------------------------------------------------

@@ -73,7 +73,11 @@ def budget_chart(month: pl.DataFrame) -> alt.Chart:
 
 view = shell.page("Budgets and alerts", "Spend against each workspace's monthly budget, and when it crossed a line.")
 if view is not None:
-    shell.scope_note(view, "dates (the UTC months they touch, and the alerts in them), workspaces")
+    shell.scope_note(
+        view,
+        "dates (the UTC months they touch, and the alerts in them), workspaces",
+        ignores=("providers", "models", "tags"),
+    )
     result = data.budgets(view.serve, view.filters)
     if result.status.is_empty():
         ui.empty("No spend in these months", "Widen the dates or clear the workspace filter in the sidebar.")

@@ -37,7 +37,9 @@ def freshness(result: data.DataQuality, serve: data.Serve) -> None:
 
 view = shell.page("Data quality", "What the warehouse could not take, could not price or did not recognise.")
 if view is not None:
-    shell.scope_note(view, "dates; providers and models for unpriced calls and unknown models")
+    shell.scope_note(
+        view, "dates; providers and models for unpriced calls and unknown models", ignores=("workspaces", "tags")
+    )
     result = data.data_quality(view.serve, view.filters)
     st.subheader("Freshness")
     freshness(result, view.serve)

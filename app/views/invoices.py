@@ -134,9 +134,10 @@ def focus_section(serve: data.Serve, invoices: pl.DataFrame) -> None:
 view = shell.page("Invoices", "What each workspace is billed per month: usage, adjustments and credits.")
 if view is not None:
     invoices = data.invoices(view.serve, view.filters)
-    st.caption(
-        "Invoices are per workspace and UTC calendar month: the months that overlap the chosen dates are shown; "
-        "the provider, model and day-boundary filters do not apply here."
+    shell.scope_note(
+        view,
+        "dates (invoices are per workspace and UTC calendar month: the months that overlap them), workspaces",
+        ignores=("providers", "models", "tags"),
     )
     if invoices.is_empty():
         ui.empty("No invoices in this range", "Widen the dates or clear the workspace filter in the sidebar.")

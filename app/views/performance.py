@@ -31,7 +31,7 @@ def daily_chart(frame: pl.DataFrame, measure: str, title: str) -> alt.Chart:
 
 view = shell.page("Model performance", "How fast each model answers, how often it fails, and how it streams.")
 if view is not None:
-    shell.scope_note(view, "dates, providers, models (the performance marts are per model, not per workspace)")
+    shell.scope_note(view, "dates, workspaces, providers, models", ignores=("tags",))
     result = data.performance(view.serve, view.filters)
     if result.by_model.is_empty():
         ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")
@@ -57,6 +57,11 @@ if view is not None:
             "Calls, failures and the error rate are exact over the range. Percentiles and tokens per second are per "
             "UTC day in the warehouse (a percentile cannot be added up), so the range shows the median of the daily "
             "values; successful calls only."
+            + (
+                " With workspaces chosen, the median of each chosen workspace's daily values."
+                if view.filters.workspaces
+                else ""
+            )
         )
         ui.table(
             result.by_model,
@@ -77,6 +82,12 @@ if view is not None:
             },
         )
         st.subheader("Errors by type")
+        if view.filters.workspaces:
+            st.info(
+                "Error types are counted over every workspace: the workspace filter does not apply to this section "
+                "(marts.model_errors_daily has no workspace).",
+                icon=":material/filter_alt_off:",
+            )
         if result.errors.is_empty():
             st.caption("No failed calls in this range.")
         else:

@@ -63,7 +63,7 @@ def quality_map(frame: pl.DataFrame) -> alt.Chart:
 
 view = shell.page("Feedback and quality", "What people say about each model's answers, and what those answers cost.")
 if view is not None:
-    shell.scope_note(view, "dates, models (feedback is per model; providers narrow the cost side)")
+    shell.scope_note(view, "dates, workspaces, providers, models", ignores=("tags",))
     result = data.quality(view.serve, view.filters)
     if result.by_model.is_empty():
         ui.empty("No feedback in this range", "Widen the dates or clear a filter in the sidebar.")

@@ -41,7 +41,9 @@ view = shell.page(
 )
 if view is not None:
     shell.scope_note(
-        view, "workspaces, models (the current model); the window is the data's last 28 days, whatever the dates"
+        view,
+        "workspaces, models (the current model); the window is the data's last 28 days, whatever the dates",
+        ignores=("providers", "tags"),
     )
     table = data.recommendations(view.serve, view.filters)
     if table.is_empty():

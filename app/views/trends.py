@@ -52,7 +52,7 @@ def anomaly_chart(series: pl.DataFrame) -> alt.Chart:
 
 view = shell.page("Trends", "How spend moves day by day, and the days that broke a workspace's pattern.")
 if view is not None:
-    shell.scope_note(view, "dates, workspaces")
+    shell.scope_note(view, "dates, workspaces", ignores=("providers", "models", "tags"))
     result = data.trends(view.serve, view.filters)
     if result.by_day.is_empty() or not result.by_day["calls"].sum():
         ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")

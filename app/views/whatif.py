@@ -50,7 +50,9 @@ view = shell.page(
     "What the same calls — the same token mix — would have cost on another model, priced by the warehouse's rules.",
 )
 if view is not None:
-    shell.scope_note(view, "dates, workspaces (or all), models (the models the calls used)")
+    shell.scope_note(
+        view, "dates, workspaces (or all), models (the models the calls used)", ignores=("providers", "tags")
+    )
     targets = data.whatif_targets(view.serve, view.filters)
     if targets.is_empty():
         ui.empty("No calls to reprice in this range", "Widen the dates or clear a filter in the sidebar.")

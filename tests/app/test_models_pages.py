@@ -3,9 +3,10 @@ fixture and against polars over the demo warehouse's marts (read whole, filtered
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+import duckdb
 import polars as pl
 
 from tests.app import expected
@@ -111,3 +112,80 @@ def test_recommendations_on_demo_data_match_the_mart(open_app: OpenApp, demo_pub
     assert set(frame(one, "recommendations")["workspace_id"]) == {workspace}
     assert len(frame(one, "recommendations")) == mart.filter(pl.col("workspace_id") == workspace).height
     assert Decimal(str(frame(one, "recommendations")["window_actual_cost_usd"].iloc[0])) >= 0
+
+
+def _core(published: Published, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(published.build_db), read_only=True) as con:
+        return con.sql(sql).pl()
+
+
+def _last_days(published: Published, days: int) -> tuple[pl.DataFrame, date, date, str]:
+    """cost_daily, the last `days` days of data and the busiest workspace in them."""
+    cost = expected.table(published.serve_db, "marts.cost_daily")
+    last = cost["usage_date"].max()
+    start = last - timedelta(days=days - 1)
+    rows = cost.filter(pl.col("usage_date").is_between(start, last))
+    busiest = rows.group_by("workspace_id").agg(pl.col("calls").sum()).sort("calls", descending=True)[0, 0]
+    return cost, start, last, busiest
+
+
+def test_performance_with_a_workspace_filter_matches_the_calls_and_says_what_does_not_apply(
+    open_app: OpenApp, demo_published: Published
+) -> None:
+    cost, start, last, workspace = _last_days(demo_published, 14)
+    tag = expected.table(demo_published.serve_db, "marts.cost_daily_by_tag")["tag"].sort()[0]
+    at = open_app(
+        demo_published.serve_db, page="performance", **{"from": start.isoformat(), "to": last.isoformat()},
+        workspace=workspace, tag=tag,
+    )  # fmt: skip
+    assert_clean(at)
+    # calls and failures: from cost_daily (another mart than the page's), summed here
+    rows = cost.filter(pl.col("usage_date").is_between(start, last) & (pl.col("workspace_id") == workspace))
+    want = rows.group_by("model", "provider").agg(pl.col("calls").sum(), pl.col("error_calls").sum())
+    table = frame(at, "model performance")
+    shown = {(m, p): (c, e) for m, p, c, e in table[["model", "provider", "calls", "error_calls"]].values}
+    assert shown == {(m, p): (c, e) for m, p, c, e in want.iter_rows()}
+    assert metrics(at)["Calls"] == f"{rows['calls'].sum():,}"
+    # latency p95: the median over the days of that workspace's daily p95 of its successful calls (core, polars)
+    calls = _core(
+        demo_published,
+        "select usage_date, model, provider, latency_ms from core.usage_logs "
+        f"where status = 'success' and workspace_id = '{workspace}'",
+    ).filter(pl.col("usage_date").is_between(start, last))
+    daily = calls.group_by("usage_date", "model", "provider").agg(
+        pl.col("latency_ms").quantile(0.95, interpolation="linear").alias("p95")
+    )
+    p95 = daily.group_by("model", "provider").agg(pl.col("p95").median())
+    shown_p95 = {(m, p): round(v, 6) for m, p, v in table[["model", "provider", "latency_p95_ms"]].values if v == v}
+    assert shown_p95 == {(m, p): round(v, 6) for m, p, v in p95.drop_nulls().iter_rows()}
+    infos = texts(at, "info")
+    assert any("Error types are counted over every workspace" in info for info in infos)
+    assert any("Not applied on this page: the tag filter" in info for info in infos)
+    assert "Filters that apply here: dates, workspaces, providers, models." in texts(at, "caption")
+
+
+def test_quality_with_workspace_and_provider_filters_matches_the_feedback(
+    open_app: OpenApp, demo_published: Published
+) -> None:
+    _, start, last, workspace = _last_days(demo_published, 30)
+    at = open_app(demo_published.serve_db, page="quality", workspace=workspace, provider="openai")
+    assert_clean(at)
+    # each latest feedback version on the first call of its message (core tables, joined here)
+    feedback = _core(
+        demo_published,
+        "select f.kind, f.score, f.category, calls.usage_date, calls.model from core.message_feedbacks as f "
+        "join core.messages as m using (message_id) join core.usage_logs as calls on calls.event_id = m.event_id "
+        f"where calls.workspace_id = '{workspace}' and calls.provider = 'openai'",
+    ).filter(pl.col("usage_date").is_between(start, last))
+    assert feedback.height > 0
+    assert metrics(at)["Feedback"] == f"{feedback.height:,}"
+    thumbs = feedback.filter((pl.col("kind") == "thumbs") & pl.col("score").is_not_null())
+    assert metrics(at)["Thumbs up"] == f"{(thumbs['score'] == 1).sum() / thumbs.height:.1%}"
+    table = frame(at, "feedback and quality by model")
+    counts = feedback.group_by("model").agg(pl.len())
+    assert dict(zip(table["model"], table["feedback_count"], strict=True)) == dict(counts.iter_rows())
+    categories = frame(at, "feedback categories")
+    labelled = feedback.filter((pl.col("kind") == "category") & pl.col("category").is_not_null())
+    assert dict(zip(categories["category"], categories["feedback_count"], strict=True)) == dict(
+        labelled.group_by("category").agg(pl.len()).iter_rows()
+    )

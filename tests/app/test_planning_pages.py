@@ -141,3 +141,21 @@ def test_whatif_on_demo_data_matches_polars(open_app: OpenApp, demo_published: P
     cheapest = per_target.sort(["repriced_cost_usd", "target_llm_id"]).row(0)
     assert metrics(at)[f"On {cheapest[0]}"] == expected.dollars(cheapest[1])  # the default target: the cheapest
     assert metrics(at)["Actual cost"] == expected.dollars(cheapest[2])
+
+
+def test_whatif_with_a_model_filter_ranks_that_models_calls_and_says_providers_do_not_apply(
+    open_app: OpenApp, demo_published: Published
+) -> None:
+    mart = expected.table(demo_published.serve_db, "marts.whatif_repricing_daily")
+    last = expected.table(demo_published.serve_db, "marts.cost_daily")["usage_date"].max()
+    start = last - timedelta(days=29)
+    in_range = mart.filter(pl.col("usage_date").is_between(start, last))
+    model = in_range.group_by("source_model").agg(pl.col("calls").sum()).sort("calls", descending=True)[0, 0]
+    at = open_app(demo_published.serve_db, page="whatif", model=model, provider="openai")
+    assert_clean(at)
+    rows = in_range.filter((pl.col("source_model") == model) & pl.col("is_fully_repriced"))
+    per_target = rows.group_by("target_llm_id").agg(pl.col("calls").sum(), pl.col("repriced_cost_usd").sum())
+    targets = frame(at, "what-if targets")
+    shown = {target: (calls, usd) for target, calls, usd in targets[["target_llm_id", "calls", "repriced_usd"]].values}
+    assert shown == {target: (calls, expected.cents(repriced)) for target, calls, repriced in per_target.iter_rows()}
+    assert any("Not applied on this page: the providers filter" in info for info in texts(at, "info"))

@@ -29,6 +29,9 @@ MARTS = (
     "cost_daily",
     "cost_daily_by_user",
     "cost_daily_local",
+    "cost_daily_user_totals",
+    "cost_daily_local_by_model",
+    "cost_daily_local_user_totals",
     "cost_daily_by_tag",
     "cache_savings_daily",
     "user_spend_monthly",
@@ -36,6 +39,7 @@ MARTS = (
     "model_performance_daily",
     "model_provider_performance_daily",
     "model_errors_daily",
+    "workspace_model_performance_daily",
     "workspace_trends_daily",
     "workspace_trends_weekly",
     "workspace_trends_monthly",
@@ -45,6 +49,7 @@ MARTS = (
     "workspace_spend_anomalies",
     "model_quality_daily",
     "model_feedback_categories_daily",
+    "workspace_model_feedback_daily",
     "model_quality_cost_monthly",
     "quarantine_daily",
     "unpriced_usage_daily",
@@ -54,6 +59,7 @@ MARTS = (
     "focus_charges",
     "token_mix_daily",
     "whatif_repricing_daily",
+    "whatif_targets_daily",
 )
 # Rebuilt by slices (the others are small tables over them, rebuilt whole).
 INCREMENTAL = tuple(
@@ -186,8 +192,9 @@ def test_the_history_exercised_what_it_claims(histories: Histories) -> None:
     with duckdb.connect(str(histories.incremental), read_only=True) as con:
         corrections = con.execute("select count(*) from marts.focus_charges where \"ChargeClass\" = 'Correction'")
         assert corrections.fetchone()[0] > 0
-        non_utc = con.execute("select count(*) from marts.cost_daily_local where timezone <> 'UTC'").fetchone()[0]
-        assert non_utc > 0
+        for local_mart in ("cost_daily_local", "cost_daily_local_by_model", "cost_daily_local_user_totals"):
+            non_utc = con.execute(f"select count(*) from marts.{local_mart} where timezone <> 'UTC'").fetchone()[0]
+            assert non_utc > 0, local_mart
         late = con.execute("select count(distinct arrival_date) from marts.usage_arrival_lateness_daily").fetchone()
         assert late[0] >= 1
         skipped = con.execute("select sum(duplicates_skipped) from raw.load_manifest").fetchone()[0]

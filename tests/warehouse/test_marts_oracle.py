@@ -3,10 +3,11 @@ included) goes through the real pipeline (`synapscale run`, a subprocess); polar
 LANDED FILES and not from the warehouse, the figures the marts publish - money exactly, percentiles with the
 same definition (linear interpolation between ranks):
 
-- daily cost per workspace, in UTC days and in each workspace's own days (its snapshot's IANA timezone);
+- daily cost per workspace, in UTC days and in each workspace's own days (its snapshot's IANA timezone), and
+  the dashboard's roll-ups of it (per user, per model in own days);
 - monthly totals per workspace (trends) and the invoices rounded half-even to cents;
-- p95 latency per model and day (successful calls);
-- thumbs-up rate per model (the latest version of each feedback_id);
+- p95 latency per model and day (successful calls), and per workspace, model, provider and day;
+- thumbs-up rate per model (the latest version of each feedback_id), and per workspace, model and provider;
 - the FOCUS export of a month: the documented column names and types, BilledCost summing to the invoices.
 
 Per-call costs come from tests/support/cost_reference.py (Decimal, the price CSV read with the csv module); raw
@@ -72,7 +73,8 @@ def _calls(landing: Path) -> pl.DataFrame:
 def _feedback(landing: Path, calls: pl.DataFrame) -> pl.DataFrame:
     feedback = pl.read_parquet(landing / "feedback.parquet")
     latest = feedback.sort("created_at").group_by("feedback_id").last()
-    return latest.join(calls.select("message_id", "model_key"), on="message_id", how="inner")
+    attributed = calls.select("message_id", "model_key", "workspace_id", "provider")
+    return latest.join(attributed, on="message_id", how="inner")
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +123,30 @@ def test_daily_cost_per_workspace_in_its_own_days(oracle: Oracle) -> None:
     assert expected != _money_by(oracle.calls, ["usage_date", "workspace_id"])
 
 
+# The dashboard's smaller marts (app/data/source.py, DAY_BOUNDARIES): (mart, its key columns, the oracle's).
+ROLL_UPS = (
+    ("cost_daily_user_totals", "usage_date, workspace_id, user_id", ["usage_date", "workspace_id", "user_id"]),
+    (
+        "cost_daily_local_by_model",
+        "local_date, workspace_id, model, provider",
+        ["local_date", "workspace_id", "model_key", "provider"],
+    ),
+    ("cost_daily_local_user_totals", "local_date, workspace_id, user_id", ["local_date", "workspace_id", "user_id"]),
+)
+
+
+@pytest.mark.parametrize(("mart", "columns", "keys"), ROLL_UPS, ids=[mart for mart, _, _ in ROLL_UPS])
+def test_the_dashboards_daily_cost_roll_ups(oracle: Oracle, mart: str, columns: str, keys: list[str]) -> None:
+    published = _mart(oracle, f"select {columns}, calls, cost_usd from marts.{mart}")
+    assert published.columns[: len(keys)] == [key.replace("model_key", "model") for key in keys]
+    published.columns = [*keys, "calls", "cost_usd"]
+    assert _money_by(published, keys) == _money_by(oracle.calls, keys)
+    counted = oracle.calls.group_by(keys).agg(calls=pl.len())
+    assert dict(published.select(*keys, "calls").rows_by_key(keys, unique=True)) == dict(
+        counted.rows_by_key(keys, unique=True)
+    )
+
+
 def test_monthly_totals_per_workspace_and_invoices(oracle: Oracle) -> None:
     expected = _money_by(oracle.calls, ["usage_month", "workspace_id"])
     trends = _mart(oracle, "select usage_month, workspace_id, spend_usd from marts.workspace_trends_monthly")
@@ -131,16 +157,22 @@ def test_monthly_totals_per_workspace_and_invoices(oracle: Oracle) -> None:
     }
 
 
-def test_p95_latency_per_model_and_day(oracle: Oracle) -> None:
+@pytest.mark.parametrize(
+    ("mart", "keys"),
+    [
+        ("model_performance_daily", ["model_key", "usage_date"]),
+        ("workspace_model_performance_daily", ["workspace_id", "model_key", "provider", "usage_date"]),
+    ],
+)
+def test_p95_latency_per_model_and_day(oracle: Oracle, mart: str, keys: list[str]) -> None:
     expected = (
         oracle.calls.filter(pl.col("status") == "success")
-        .group_by("model_key", "usage_date")
+        .group_by(keys)
         .agg(pl.col("latency_ms").quantile(0.95, interpolation="linear").alias("expected"))
     )
-    published = _mart(
-        oracle, "select model as model_key, usage_date, latency_p95_ms from marts.model_performance_daily"
-    )
-    joined = expected.join(published, on=["model_key", "usage_date"], how="full", coalesce=True)
+    columns = ", ".join(keys).replace("model_key", "model as model_key")
+    published = _mart(oracle, f"select {columns}, latency_p95_ms from marts.{mart}")
+    joined = expected.join(published, on=keys, how="full", coalesce=True)
     assert joined.height == published.height
     assert joined.filter(pl.col("expected").is_null() != pl.col("latency_p95_ms").is_null()).is_empty()
     both = joined.drop_nulls()
@@ -168,6 +200,22 @@ def test_thumbs_up_rate_per_model(oracle: Oracle) -> None:
         "marts.model_quality_cost_monthly group by model having sum(thumbs_count) > 0"
     )  # fmt: skip
     assert {model: (ups, total) for model, ups, total in monthly.iter_rows()} == expected
+
+
+def test_thumbs_up_per_workspace_model_and_provider(oracle: Oracle) -> None:
+    keys = ["workspace_id", "model_key", "provider"]
+    thumbs = oracle.feedback.filter(pl.col("kind") == "thumbs")
+    expected = {
+        tuple(row[:3]): tuple(row[3:])
+        for row in thumbs.group_by(keys).agg(ups=(pl.col("value") == "up").sum(), total=pl.len()).iter_rows()
+    }
+    published = _mart(
+        oracle,
+        "select workspace_id, model, provider, sum(thumbs_up_count)::bigint, sum(thumbs_count)::bigint "
+        "from marts.workspace_model_feedback_daily group by all having sum(thumbs_count) > 0",
+    )
+    assert {tuple(row[:3]): tuple(row[3:]) for row in published.iter_rows()} == expected
+    assert len({workspace for workspace, _, _ in expected}) > 1
 
 
 # FOCUS 1.2 columns the export must carry (docs/marts/focus.md), with their polars types in the Parquet file.

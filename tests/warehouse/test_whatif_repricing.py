@@ -223,3 +223,55 @@ def test_actual_cost_and_coverage(repriced: RepricedWarehouse) -> None:
     mix = read_table(repriced.db_path, "marts.token_mix_daily")
     assert mix["tier_floor_tokens"].n_unique() == 3  # none, 128k, 200k
     assert mix.filter(pl.col("usage_date") == date(2025, 2, 8))["price_epoch_start_at"].n_unique() == 2
+
+
+def test_the_targets_mart_sums_the_wholly_repriced_sources(repriced: RepricedWarehouse) -> None:
+    """whatif_targets_daily (the What-if page's ranking) per day x workspace x target: the Decimal reference's
+    repriced cost, and the calls' own cost, summed over the source models the target priced call for call."""
+    logs = read_table(repriced.db_path, "core.usage_logs").filter(pl.col("event_id").str.starts_with("src-"))
+    repriceable = logs.filter(pl.col("uncached_input_tokens") >= 0)
+    day_calls: dict[tuple, int] = defaultdict(int)
+    actual: dict[tuple, Decimal] = defaultdict(Decimal)
+    for row in repriceable.iter_rows(named=True):
+        key = (row["usage_date"], row["workspace_id"], row["model"])
+        day_calls[key] += 1
+        actual[key] += row["cost_usd"] or Decimal(0)
+    repriceable_ids = set(repriceable["event_id"])
+    priced: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    for copy in repriced.copies:
+        source = copy["_source"]
+        want = expected_cost(copy, copy["_target"], repriced.prices)
+        if source["event_id"] not in repriceable_ids or want.computed_cost_usd is None:
+            continue
+        cell = priced[
+            (source["occurred_at"].date(), source["workspace_id"], _source_model(source["model"]), copy["_target"])
+        ]
+        cell[0] += 1
+        cell[1] += want.computed_cost_usd
+    expected: dict[tuple, tuple[int, Decimal, Decimal]] = {}
+    left_out = 0
+    for (day, workspace, source, target), (calls, cost) in priced.items():
+        if calls != day_calls[(day, workspace, source)]:
+            left_out += calls
+            continue
+        before = expected.get((day, workspace, target), (0, Decimal(0), Decimal(0)))
+        expected[(day, workspace, target)] = (
+            before[0] + calls,
+            before[1] + actual[(day, workspace, source)],
+            before[2] + cost,
+        )
+    mart_all = read_table(repriced.db_path, "marts.whatif_targets_daily")
+    mart = mart_all.filter(~pl.col("workspace_id").str.starts_with("copy|") & (pl.col("calls") > 0))
+    published = {
+        (r["usage_date"], r["workspace_id"], r["target_llm_id"]): (
+            r["calls"],
+            r["actual_cost_usd"],
+            r["repriced_cost_usd"],
+        )
+        for r in mart.iter_rows(named=True)
+    }
+    assert published == expected
+    assert len(expected) > 200  # 274 day x workspace x target cells
+    left_in_mart = mart_all.filter(~pl.col("workspace_id").str.starts_with("copy|"))["left_out_calls"].sum()
+    assert left_in_mart == left_out  # calls of sources the target priced only in part that day
+    assert all(r["saving_usd"] == r["actual_cost_usd"] - r["repriced_cost_usd"] for r in mart.iter_rows(named=True))
