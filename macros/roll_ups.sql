@@ -3,7 +3,7 @@
     as the source: the slices it rebuilt with newer rows (macros/incremental.sql). With `timezone_moves`, for a
     source by workspace-local day that carries each workspace's timezone: a new workspace snapshot with another
     timezone moves that workspace's rows to other local dates without newer lineage, so the roll-up also re-opens
-    every local date the moved workspaces had in it (rows to delete) and have in the source now (rows to insert);
+    every local date the moved workspaces had in it (rows to delete) and have in the source today (rows to insert);
     such a model declares `-- depends_on: {{ ref('workspaces') }}` (the ref is rendered on incremental runs only).
 
     In a model:
