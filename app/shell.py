@@ -68,8 +68,9 @@ def freshness(publication: data.Publication, now: datetime | None = None) -> tup
     return caption, warning
 
 
-def page(title: str, intro: str) -> Context | None:
-    """Draw the page header; return the view when there is usage to show (else draw why not and return None)."""
+def page(title: str, intro: str, applies: str = "", ignores: Sequence[str] = ()) -> Context | None:
+    """Draw the page header; return the view when there is usage to show (else draw why not and return None).
+    With `applies`, also the page's scope note (`scope_note`)."""
     view: Context = st.session_state.get(CONTEXT) or Context(None)
     st.title(title)
     st.caption(intro)
@@ -92,10 +93,14 @@ def page(title: str, intro: str) -> Context | None:
             icon=":material/inbox:",
         )
         return None
+    if applies:
+        scope_note(view, applies, ignores)
     return view
 
 
-# The shared filters a page's marts may lack, as a sentence names them.
+# The shared filters a page's marts may lack, as a sentence names them; the sets pages ignore most often.
+WORKSPACES_ONLY = ("providers", "models", "tags")
+NO_TAGS = ("tags",)
 FILTER_NAMES = {"workspaces": "workspaces", "providers": "providers", "models": "models", "tags": "tag"}
 
 

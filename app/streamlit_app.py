@@ -18,7 +18,7 @@ from app import data, filters, navigation, shell  # noqa: E402
 
 st.set_page_config(page_title="SynapScale Analytics", page_icon=":bar_chart:", layout="wide")
 
-serve = data.current_serve()
+serve = data.served()  # the newest publication once it is warm (app/data/publications.py)
 grouped = navigation.available(data.catalog(serve) if serve else ())
 if not grouped:  # nothing published (or no marts yet): the first page explains what to do
     grouped = {navigation.PAGES[0].section: [navigation.PAGES[0]]}

@@ -2,15 +2,18 @@
 
 - Reads only the published serve file, ATTACHed READ_ONLY to an in-memory DuckDB kept per publication (keyed on
   the file's identity), through a fresh connection (cursor) per batch of queries: a running `synapscale run` is
-  never blocked, and a new publication, an atomic rename, is seen at once.
+  never blocked.
 - Reads schemas `marts` and `meta` only, never `core` or `raw`.
 - Binds every filter value as a parameter; table and column names come only from constants in code.
 - Caches per published version: every loader takes a `Serve` whose identity (inode, mtime, size) changes with
   each publication, so a new publish is a new cache key and needs no restart.
+- A new publication (an atomic rename) is seen without a restart, once it is warm: until then viewers are served
+  the previous one (`publications`).
 - Money stays DECIMAL here; pages cast to float only for charts.
 
-`source` holds the file, its snapshot (what a publication offers) and the filters; one module per page area
-holds that area's queries: `spend` (Overview, Cost explorer, Invoices), `models` (performance, quality,
+`source` holds the file, its databases, its snapshot (what a publication offers) and the filters; `publications`
+picks the publication viewers are served and warms a new one before switching them to it; one module per page
+area holds that area's queries: `spend` (Overview, Cost explorer, Invoices), `models` (performance, quality,
 recommendations), `planning` (trends, budgets, churn, what-if) and `operations` (data quality).
 """
 
@@ -18,6 +21,7 @@ from app.data.models import Performance, Quality, performance, quality, recommen
 from app.data.operations import LATENESS_ORDER, DataQuality, data_quality
 from app.data.planning import BUCKETS as WHATIF_BUCKETS
 from app.data.planning import Budgets, Trends, WhatIf, budgets, churn, trends, whatif, whatif_targets
+from app.data.publications import served, wait_until_warm
 from app.data.source import (
     DAY_BOUNDARIES,
     TAGS,
@@ -91,8 +95,10 @@ __all__ = [
     "quality",
     "recommendations",
     "serve_path",
+    "served",
     "snapshot",
     "trends",
+    "wait_until_warm",
     "whatif",
     "whatif_targets",
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from app.data.source import CACHE, MONEY, Filters, Serve, _frame, connect, where
+from app.data.source import CACHE, MONEY, Filters, Serve, _frame, connect, query, where
 
 PER_WORKSPACE_PERFORMANCE = "marts.workspace_model_performance_daily"
 
@@ -25,7 +25,7 @@ class Performance:
 
 
 @st.cache_data(**CACHE)
-def performance(serve: Serve, filters: Filters) -> Performance:
+def performance(serve: Serve, filters: Filters) -> Performance:  # long: three queries on one connection, most of it SQL
     """Per model and provider over the range: exact counts and error rate; percentiles are per UTC day in the
     mart (a percentile cannot be summed), so the range shows the median of the daily values - with workspaces
     chosen, of each chosen workspace's daily values (workspace_model_performance_daily)."""
@@ -96,7 +96,7 @@ class Quality:
 
 
 @st.cache_data(**CACHE)
-def quality(serve: Serve, filters: Filters) -> Quality:
+def quality(serve: Serve, filters: Filters) -> Quality:  # long: two queries on one connection, most of it SQL
     """Feedback per model over the range (sums, then rates from the sums: exact) next to what the same model's calls
     cost per 1,000 tokens. The quality score puts thumbs (0 or 1) and ratings r ((r - 1) / 4) on one 0..1 scale.
     Both sides per workspace and provider, so every filter but the tags applies."""
@@ -166,20 +166,19 @@ def recommendations(serve: Serve, filters: Filters) -> pl.DataFrame:
     """Every workspace x model with enough traffic, recommended switch (or none) first by monthly saving, with the
     evidence. The mart's window is fixed (the last 28 days of data): the date range does not apply."""
     clause, params = where(filters, workspace="workspace_id", model="source_model")
-    with connect(serve) as con:
-        return _frame(
-            con,
-            f"""
-            select
-                workspace_id, workspace_name, source_model, recommended_llm_id, recommended_display_name,
-                has_recommendation, window_start_date, window_end_date, window_calls,
-                window_actual_cost_usd, window_repriced_cost_usd, window_saving_usd, monthly_saving_usd, saving_pct,
-                source_feedback_count, source_quality_score, source_quality_lower_bound,
-                recommended_feedback_count, recommended_quality_score, recommended_quality_lower_bound,
-                cheaper_alternatives, eligible_alternatives, reason
-            from marts.model_recommendations
-            where {clause}
-            order by has_recommendation desc, monthly_saving_usd desc nulls last, workspace_id, source_model
-            """,
-            params,
-        )
+    return query(
+        serve,
+        f"""
+        select
+            workspace_id, workspace_name, source_model, recommended_llm_id, recommended_display_name,
+            has_recommendation, window_start_date, window_end_date, window_calls,
+            window_actual_cost_usd, window_repriced_cost_usd, window_saving_usd, monthly_saving_usd, saving_pct,
+            source_feedback_count, source_quality_score, source_quality_lower_bound,
+            recommended_feedback_count, recommended_quality_score, recommended_quality_lower_bound,
+            cheaper_alternatives, eligible_alternatives, reason
+        from marts.model_recommendations
+        where {clause}
+        order by has_recommendation desc, monthly_saving_usd desc nulls last, workspace_id, source_model
+        """,
+        params,
+    )

@@ -34,7 +34,7 @@ class DataQuality:
 
 
 @st.cache_data(**CACHE)
-def data_quality(serve: Serve, filters: Filters) -> DataQuality:
+def data_quality(serve: Serve, filters: Filters) -> DataQuality:  # long: six queries on one connection, most of it SQL
     """What ingest rejected (by the day it was quarantined), calls without a price, model names the catalog does not
     know, and how late calls arrived, over the range (UTC days). Quarantined records have no workspace or model."""
     usage, usage_params = where(filters, day="usage_date", provider="provider", model="model")

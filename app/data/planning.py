@@ -10,7 +10,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from app.data.source import CACHE, MONEY, Filters, Serve, _frame, connect, where
+from app.data.source import CACHE, MONEY, Filters, Serve, _frame, connect, query, where
 
 MOVING_AVERAGE_DAYS = 7
 
@@ -128,21 +128,20 @@ def budgets(serve: Serve, filters: Filters) -> Budgets:
 def churn(serve: Serve, filters: Filters) -> pl.DataFrame:
     """Every workspace's churn score and its reason, riskiest first (windows fixed at the data's last 56 days)."""
     clause, params = where(filters, workspace="workspace_id")
-    with connect(serve) as con:
-        return _frame(
-            con,
-            f"""
-            select
-                workspace_id, workspace_name, churn_score, churn_risk_level, top_signal, reason,
-                last_call_date, days_since_last_call, recent_calls, previous_calls, recent_spend_usd,
-                previous_spend_usd, recent_active_users, previous_active_users, data_end_date, recent_start_date,
-                previous_start_date
-            from marts.workspace_churn_risk
-            where {clause}
-            order by churn_score desc, workspace_id
-            """,
-            params,
-        )
+    return query(
+        serve,
+        f"""
+        select
+            workspace_id, workspace_name, churn_score, churn_risk_level, top_signal, reason,
+            last_call_date, days_since_last_call, recent_calls, previous_calls, recent_spend_usd,
+            previous_spend_usd, recent_active_users, previous_active_users, data_end_date, recent_start_date,
+            previous_start_date
+        from marts.workspace_churn_risk
+        where {clause}
+        order by churn_score desc, workspace_id
+        """,
+        params,
+    )
 
 
 # --- What-if repricing -------------------------------------------------------------------------------------------
@@ -169,25 +168,24 @@ def whatif_targets(serve: Serve, filters: Filters) -> pl.DataFrame:
     if filters.models:
         relation, (clause, params) = "marts.whatif_repricing_daily", _whatif_scope(filters)
         clause += " and is_fully_repriced"
-    with connect(serve) as con:
-        return _frame(
-            con,
-            f"""
-            select
-                target_llm_id, max(target_display_name) as target_display_name,
-                max(target_provider) as target_provider,
-                sum(calls)::bigint as calls,
-                sum(actual_cost_usd)::{MONEY} as actual_usd,
-                sum(repriced_cost_usd)::{MONEY} as repriced_usd,
-                sum(saving_usd)::{MONEY} as saving_usd
-            from {relation}
-            where {clause}
-            group by target_llm_id
-            having sum(calls) > 0
-            order by repriced_usd, target_llm_id
-            """,
-            params,
-        )
+    return query(
+        serve,
+        f"""
+        select
+            target_llm_id, max(target_display_name) as target_display_name,
+            max(target_provider) as target_provider,
+            sum(calls)::bigint as calls,
+            sum(actual_cost_usd)::{MONEY} as actual_usd,
+            sum(repriced_cost_usd)::{MONEY} as repriced_usd,
+            sum(saving_usd)::{MONEY} as saving_usd
+        from {relation}
+        where {clause}
+        group by target_llm_id
+        having sum(calls) > 0
+        order by repriced_usd, target_llm_id
+        """,
+        params,
+    )
 
 
 @st.cache_data(**CACHE)

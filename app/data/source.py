@@ -1,19 +1,13 @@
-"""The published file, its connections and what it offers (the snapshot every page starts from), and how the
-shared filters become a where clause. See app/data/__init__.py for the rules.
-
-- Reads only the published serve file, ATTACHed READ_ONLY to an in-memory DuckDB kept per publication (keyed on
-  the file's identity), through a fresh connection (cursor) per batch of queries: a running `synapscale run` is
-  never blocked, and a new publication, an atomic rename, is seen at once.
-- Reads schemas `marts` and `meta` only, never `core` or `raw`.
-- Binds every filter value as a parameter; table and column names come only from the constants below.
-- Caches per published version: every loader takes a `Serve` whose identity (inode, mtime, size) changes with
-  each publication, so a new publish is a new cache key and needs no restart.
-- Money stays DECIMAL here; pages cast to float only for charts.
+"""The published file, its databases and connections, what a publication offers (the snapshot every page starts
+from), and how the shared filters become a where clause. The rules every query here keeps are in app/data/__init__.py.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -54,32 +48,82 @@ def current_serve(path: Path | None = None) -> Serve | None:
     return Serve(str(target), (stat.st_ino, stat.st_mtime_ns, stat.st_size))
 
 
-@st.cache_resource(max_entries=2, ttl=timedelta(hours=6), show_spinner=False)
-def _database(serve: Serve) -> duckdb.DuckDBPyConnection:
-    """One in-memory DuckDB per publication, with that serve file attached READ_ONLY. Keyed on the file's
-    identity, so a new publication gets its own and is seen at once. Keeping it saves opening one (~20 ms)
-    per query batch and keeps its buffers warm: at 10M calls, pages answer 4-5x faster.
+class PublicationReplaced(RuntimeError):
+    """The file at the serve path is no longer the publication asked for (a newer one was renamed over it)."""
 
-    Never closed explicitly: closing it would break a connection still reading from it in another session.
-    When it leaves the cache, the last connection to close releases it (and the replaced file)."""
-    database = duckdb.connect(":memory:", config={"memory_limit": "2GB"})
+
+_DATABASES: OrderedDict[Serve, duckdb.DuckDBPyConnection] = OrderedDict()
+_KEEP = 3  # the publication served, one being warmed, and one a slow session may still be reading
+_LOCK = threading.Lock()
+_CONNECTIONS: Counter[Serve] = Counter()
+
+
+def _open(serve: Serve) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB with exactly this publication attached READ_ONLY: the file is opened first and its
+    identity checked, then attached through that open descriptor, so a publication renamed over it in between
+    can never be read under this one's cache key."""
+    descriptor = os.open(serve.path, os.O_RDONLY)
     try:
-        escaped = serve.path.replace("'", "''")  # a configured path, never viewer input
-        database.execute(f"attach '{escaped}' as serve (read_only)")
-    except Exception:
-        database.close()
-        raise
+        stat = os.fstat(descriptor)
+        if (stat.st_ino, stat.st_mtime_ns, stat.st_size) != serve.identity:
+            raise PublicationReplaced(
+                f"{serve.path} was replaced by a newer publication before it could be opened; reload the page"
+            )
+        database = duckdb.connect(":memory:", config={"memory_limit": "2GB"})
+        try:
+            database.execute(f"attach '/proc/self/fd/{descriptor}' as serve (read_only)")
+        except Exception:
+            database.close()
+            raise
+    finally:
+        os.close(descriptor)  # DuckDB holds its own descriptor from here
     return database
 
 
-def release_databases() -> None:
-    """Forget every publication's database (the next query opens its publication anew)."""
-    _database.clear()
+def _database(serve: Serve) -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per publication, kept for the process (the last few publications): it saves opening
+    one per query batch and keeps its buffers warm (at 10M calls, pages answer 4-5x faster).
+
+    Never closed explicitly: closing it would break a connection still reading from it in another session. When
+    it is dropped, the last connection to close releases it (and, on Linux, the replaced file)."""
+    with _LOCK:
+        if serve in _DATABASES:
+            _DATABASES.move_to_end(serve)
+            return _DATABASES[serve]
+    database = _open(serve)  # outside the lock: opening a large file cold must not hold up other publications
+    with _LOCK:
+        database = _DATABASES.setdefault(serve, database)
+        _DATABASES.move_to_end(serve)
+        while len(_DATABASES) > _KEEP:
+            _DATABASES.popitem(last=False)
+    return database
+
+
+def release_databases(keep: Collection[Serve | None] = ()) -> None:
+    """Forget every publication's database but those in `keep` (the next query opens its publication anew)."""
+    with _LOCK:
+        for serve in [serve for serve in _DATABASES if serve not in keep]:
+            del _DATABASES[serve]
+
+
+def is_open(serve: Serve) -> bool:
+    """Whether this process holds the publication's database open."""
+    with _LOCK:
+        return serve in _DATABASES
+
+
+def connections(serve: Serve) -> int:
+    """How many connections this process has made to one publication: a page answered from the result cache
+    makes none (the warming test reads this)."""
+    with _LOCK:
+        return _CONNECTIONS[serve]
 
 
 def connect(serve: Serve) -> duckdb.DuckDBPyConnection:
     """A fresh connection (a DuckDB cursor) to this publication's read-only database; close it after use."""
     con = _database(serve).cursor()
+    with _LOCK:
+        _CONNECTIONS[serve] += 1
     con.execute("set TimeZone = 'UTC'")
     con.execute("use serve")
     return con
@@ -92,6 +136,12 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None =
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pl.DataFrame:
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
+def query(serve: Serve, sql: str, params: list[object]) -> pl.DataFrame:
+    """One query's result, through a connection of its own (a loader that asks one question)."""
+    with connect(serve) as con:
+        return _frame(con, sql, params)
 
 
 # --- filters and where the days come from -----------------------------------------------------------------------

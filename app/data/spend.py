@@ -27,7 +27,9 @@ from app.data.source import (
     catalog,
     connect,
     grain_of,
+    query,
     snapshot,
+    where,
 )
 from synapscale.focus_export import export_focus
 
@@ -205,40 +207,35 @@ def _with_names(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
 @st.cache_data(**CACHE)
 def invoices(serve: Serve, filters: Filters) -> pl.DataFrame:
     """Invoices (workspace x month) whose month overlaps the date range; provider/model filters do not apply."""
-    clauses, params = ["billing_period <= ?", "billing_period_end_date >= ?"], [filters.end, filters.start]
-    if filters.workspaces:
-        clauses.append("list_contains(?, workspace_id)")
-        params.append(list(filters.workspaces))
-    with connect(serve) as con:
-        return _frame(
-            con,
-            f"""
-            select
-                invoice_id, workspace_id, workspace_name, billing_period, billing_period_end_date,
-                usage_usd, adjustment_usd, credit_usd, total_usd, lines, billing_events, is_period_closed
-            from marts.invoices
-            where {" and ".join(clauses)}
-            order by billing_period desc, total_usd desc, workspace_id
-            """,
-            params,
-        )
+    clause, params = where(filters, workspace="workspace_id")
+    return query(
+        serve,
+        f"""
+        select
+            invoice_id, workspace_id, workspace_name, billing_period, billing_period_end_date,
+            usage_usd, adjustment_usd, credit_usd, total_usd, lines, billing_events, is_period_closed
+        from marts.invoices
+        where billing_period <= ? and billing_period_end_date >= ? and {clause}
+        order by billing_period desc, total_usd desc, workspace_id
+        """,
+        [filters.end, filters.start, *params],
+    )
 
 
 @st.cache_data(**CACHE)
 def invoice_lines(serve: Serve, invoice_id: str) -> pl.DataFrame:
     """One invoice's lines, unrounded (the invoice total is rounded once, from their unrounded sum)."""
-    with connect(serve) as con:
-        return _frame(
-            con,
-            """
-            select
-                model, event_type, billing_events, first_service_period, last_service_period, amount_usd
-            from marts.invoice_lines
-            where invoice_id = ?
-            order by event_type desc, amount_usd desc, model
-            """,
-            [invoice_id],
-        )
+    return query(
+        serve,
+        """
+        select
+            model, event_type, billing_events, first_service_period, last_service_period, amount_usd
+        from marts.invoice_lines
+        where invoice_id = ?
+        order by event_type desc, amount_usd desc, model
+        """,
+        [invoice_id],
+    )
 
 
 # --- FOCUS export (Invoices) -------------------------------------------------------------------------------------

@@ -71,13 +71,13 @@ def budget_chart(month: pl.DataFrame) -> alt.Chart:
     return alt.layer(forecast, spent, budget, data=frame)
 
 
-view = shell.page("Budgets and alerts", "Spend against each workspace's monthly budget, and when it crossed a line.")
+view = shell.page(
+    "Budgets and alerts",
+    "Spend against each workspace's monthly budget, and when it crossed a line.",
+    applies="dates (the UTC months they touch, and the alerts in them), workspaces",
+    ignores=shell.WORKSPACES_ONLY,
+)
 if view is not None:
-    shell.scope_note(
-        view,
-        "dates (the UTC months they touch, and the alerts in them), workspaces",
-        ignores=("providers", "models", "tags"),
-    )
     result = data.budgets(view.serve, view.filters)
     if result.status.is_empty():
         ui.empty("No spend in these months", "Widen the dates or clear the workspace filter in the sidebar.")

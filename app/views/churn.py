@@ -11,13 +11,13 @@ from app import data, shell, ui
 LEVELS = ("high", "medium", "low")
 LEVEL_COLORS = ("#d62728", "#ff7f0e", "#2ca02c")
 
-view = shell.page("Churn risk", "Workspaces whose use is fading: the last 28 days of data against the 28 before.")
+view = shell.page(
+    "Churn risk",
+    "Workspaces whose use is fading: the last 28 days of data against the 28 before.",
+    applies="workspaces; the windows end on the data's last day, whatever the dates",
+    ignores=shell.WORKSPACES_ONLY,
+)
 if view is not None:
-    shell.scope_note(
-        view,
-        "workspaces; the windows end on the data's last day, whatever the dates",
-        ignores=("providers", "models", "tags"),
-    )
     risk = data.churn(view.serve, view.filters)
     if risk.is_empty():
         ui.empty("No workspace with calls in the last 56 days of data", "Clear the workspace filter in the sidebar.")

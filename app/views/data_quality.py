@@ -25,6 +25,24 @@ def count_bars(frame: pl.DataFrame, category: str, measure: str, x_title: str, y
     )
 
 
+def section(title: str, caption: str, frame: pl.DataFrame, all_clear: str) -> bool:
+    """A check's heading; says so and returns False when it found nothing."""
+    st.subheader(title)
+    st.caption(caption)
+    if frame.is_empty():
+        st.success(all_clear, icon=":material/check_circle:")
+        return False
+    return True
+
+
+def by_reason(frame: pl.DataFrame, chart: tuple[str, str, str, int], title: str, columns: dict) -> None:
+    """Bars of `measure` per `reason` (chart: reason, measure, the bars' title, height), then the table."""
+    reason, measure, bars_title, height = chart
+    totals = frame.group_by(reason).agg(pl.col(measure).sum())
+    ui.show(count_bars(totals, reason, measure, bars_title, "Reason"), height=height)
+    ui.table(frame, title, columns)
+
+
 def freshness(result: data.DataQuality, serve: data.Serve) -> None:
     published = data.publication(serve).published_at
     columns = st.columns(4)
@@ -35,24 +53,26 @@ def freshness(result: data.DataQuality, serve: data.Serve) -> None:
     columns[3].metric("Last record quarantined", f"{last:%Y-%m-%d %H:%M} UTC" if last else "never", border=True)
 
 
-view = shell.page("Data quality", "What the warehouse could not take, could not price or did not recognise.")
+view = shell.page(
+    "Data quality",
+    "What the warehouse could not take, could not price or did not recognise.",
+    applies="dates; providers and models for unpriced calls and unknown models",
+    ignores=("workspaces", "tags"),
+)
 if view is not None:
-    shell.scope_note(
-        view, "dates; providers and models for unpriced calls and unknown models", ignores=("workspaces", "tags")
-    )
     result = data.data_quality(view.serve, view.filters)
     st.subheader("Freshness")
     freshness(result, view.serve)
 
-    st.subheader("Quarantine by reason")
-    st.caption("Records ingest rejected, by the UTC day they were quarantined; fix the file and land it again.")
-    if result.quarantine.is_empty():
-        st.success("No record was quarantined in this range.", icon=":material/check_circle:")
-    else:
-        by_reason = result.quarantine.group_by("reason_code").agg(pl.col("records").sum())
-        ui.show(count_bars(by_reason, "reason_code", "records", "Records rejected", "Reason"), height=180)
-        ui.table(
+    if section(
+        "Quarantine by reason",
+        "Records ingest rejected, by the UTC day they were quarantined; fix the file and land it again.",
+        result.quarantine,
+        "No record was quarantined in this range.",
+    ):
+        by_reason(
             result.quarantine,
+            ("reason_code", "records", "Records rejected", 180),
             "quarantine",
             {
                 "reason_code": ui.text_column("Reason"),
@@ -64,16 +84,15 @@ if view is not None:
                 "example_reason_message": st.column_config.TextColumn("Example", width="large"),
             },
         )
-
-    st.subheader("Unpriced usage")
-    st.caption("Calls without a cost: their spend is unknown, not zero, and missing from every spend figure.")
-    if result.unpriced.is_empty():
-        st.success("Every call in this range has a price.", icon=":material/check_circle:")
-    else:
-        by_reason = result.unpriced.group_by("unpriced_reason").agg(pl.col("unpriced_calls").sum())
-        ui.show(count_bars(by_reason, "unpriced_reason", "unpriced_calls", "Unpriced calls", "Reason"), height=160)
-        ui.table(
+    if section(
+        "Unpriced usage",
+        "Calls without a cost: their spend is unknown, not zero, and missing from every spend figure.",
+        result.unpriced,
+        "Every call in this range has a price.",
+    ):
+        by_reason(
             result.unpriced,
+            ("unpriced_reason", "unpriced_calls", "Unpriced calls", 160),
             "unpriced usage",
             {
                 "unpriced_reason": ui.text_column("Reason"),
@@ -83,12 +102,12 @@ if view is not None:
                 "tokens": ui.count_column("Tokens"),
             },
         )
-
-    st.subheader("Unknown models")
-    st.caption("Model names the catalog does not know: add an alias (seeds/model_aliases.csv) or a price.")
-    if result.unknown_models.is_empty():
-        st.success("Every model name in this range is known.", icon=":material/check_circle:")
-    else:
+    if section(
+        "Unknown models",
+        "Model names the catalog does not know: add an alias (seeds/model_aliases.csv) or a price.",
+        result.unknown_models,
+        "Every model name in this range is known.",
+    ):
         ui.table(
             result.unknown_models,
             "unknown models",

@@ -131,14 +131,14 @@ def focus_section(serve: data.Serve, invoices: pl.DataFrame) -> None:
     )
 
 
-view = shell.page("Invoices", "What each workspace is billed per month: usage, adjustments and credits.")
+view = shell.page(
+    "Invoices",
+    "What each workspace is billed per month: usage, adjustments and credits.",
+    applies="dates (invoices are per workspace and UTC calendar month: the months that overlap them), workspaces",
+    ignores=shell.WORKSPACES_ONLY,
+)
 if view is not None:
     invoices = data.invoices(view.serve, view.filters)
-    shell.scope_note(
-        view,
-        "dates (invoices are per workspace and UTC calendar month: the months that overlap them), workspaces",
-        ignores=("providers", "models", "tags"),
-    )
     if invoices.is_empty():
         ui.empty("No invoices in this range", "Widen the dates or clear the workspace filter in the sidebar.")
     else:

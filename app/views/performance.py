@@ -29,9 +29,13 @@ def daily_chart(frame: pl.DataFrame, measure: str, title: str) -> alt.Chart:
     )
 
 
-view = shell.page("Model performance", "How fast each model answers, how often it fails, and how it streams.")
+view = shell.page(
+    "Model performance",
+    "How fast each model answers, how often it fails, and how it streams.",
+    applies="dates, workspaces, providers, models",
+    ignores=shell.NO_TAGS,
+)
 if view is not None:
-    shell.scope_note(view, "dates, workspaces, providers, models", ignores=("tags",))
     result = data.performance(view.serve, view.filters)
     if result.by_model.is_empty():
         ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")

@@ -61,9 +61,13 @@ def quality_map(frame: pl.DataFrame) -> alt.Chart:
     return points + labels
 
 
-view = shell.page("Feedback and quality", "What people say about each model's answers, and what those answers cost.")
+view = shell.page(
+    "Feedback and quality",
+    "What people say about each model's answers, and what those answers cost.",
+    applies="dates, workspaces, providers, models",
+    ignores=shell.NO_TAGS,
+)
 if view is not None:
-    shell.scope_note(view, "dates, workspaces, providers, models", ignores=("tags",))
     result = data.quality(view.serve, view.filters)
     if result.by_model.is_empty():
         ui.empty("No feedback in this range", "Widen the dates or clear a filter in the sidebar.")

@@ -38,13 +38,10 @@ def outcome_chart(table: pl.DataFrame) -> None:
 view = shell.page(
     "Recommendations",
     "The cheapest model whose quality is not worse, repriced at each workspace's own token mix.",
+    applies="workspaces, models (the current model); the window is the data's last 28 days, whatever the dates",
+    ignores=("providers", "tags"),
 )
 if view is not None:
-    shell.scope_note(
-        view,
-        "workspaces, models (the current model); the window is the data's last 28 days, whatever the dates",
-        ignores=("providers", "tags"),
-    )
     table = data.recommendations(view.serve, view.filters)
     if table.is_empty():
         ui.empty("No workspace × model with enough traffic", "A pair needs 100 calls in the last 28 days of data.")

@@ -50,9 +50,13 @@ def anomaly_chart(series: pl.DataFrame) -> alt.Chart:
     return spend + marked
 
 
-view = shell.page("Trends", "How spend moves day by day, and the days that broke a workspace's pattern.")
+view = shell.page(
+    "Trends",
+    "How spend moves day by day, and the days that broke a workspace's pattern.",
+    applies="dates, workspaces",
+    ignores=shell.WORKSPACES_ONLY,
+)
 if view is not None:
-    shell.scope_note(view, "dates, workspaces", ignores=("providers", "models", "tags"))
     result = data.trends(view.serve, view.filters)
     if result.by_day.is_empty() or not result.by_day["calls"].sum():
         ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")

@@ -48,11 +48,10 @@ def compare_chart(rows: pl.DataFrame, target: str) -> alt.Chart:
 view = shell.page(
     "What-if repricing",
     "What the same calls — the same token mix — would have cost on another model, priced by the warehouse's rules.",
+    applies="dates, workspaces (or all), models (the models the calls used)",
+    ignores=("providers", "tags"),
 )
 if view is not None:
-    shell.scope_note(
-        view, "dates, workspaces (or all), models (the models the calls used)", ignores=("providers", "tags")
-    )
     targets = data.whatif_targets(view.serve, view.filters)
     if targets.is_empty():
         ui.empty("No calls to reprice in this range", "Widen the dates or clear a filter in the sidebar.")

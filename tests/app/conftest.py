@@ -149,6 +149,18 @@ def open_app(monkeypatch: pytest.MonkeyPatch) -> OpenApp:
     return run
 
 
+@pytest.fixture
+def open_clean(open_app: OpenApp) -> OpenApp:
+    """open_app, then the page checked clean (`assert_clean`)."""
+
+    def run(serve_db: Path, page: str = "overview", **query: str | Sequence[str]) -> AppTest:
+        at = open_app(serve_db, page, **query)
+        assert_clean(at)
+        return at
+
+    return run
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from app import data
+from tests.app import expected
+from tests.app.conftest import PAGE_SCRIPTS, OpenApp, assert_clean, metrics
 from tests.support.cli import Published
 from tests.support.paths import PROJECT_DIR
 
@@ -65,3 +67,34 @@ def test_a_new_publication_is_seen_at_once(published: Published, demo_published:
     demo_calls = data.snapshot(second).publication.usage_log_rows
     assert data.overview(second, everything).calls == demo_calls
     assert data.snapshot(second).choices["utc"].last_day == date(2025, 3, 31)
+
+
+def test_the_first_load_after_a_publication_finds_it_warm(
+    open_app: OpenApp, published: Published, demo_published: Published, tmp_path: Path
+) -> None:
+    """A new publication is opened and its default views computed before viewers are switched to it: until then
+    they see the previous one, and then the first load of every page runs no query of its own."""
+    serve_db = tmp_path / "serve.duckdb"
+    shutil.copyfile(published.serve_db, serve_db)
+    assert metrics(open_app(serve_db))["Total spend"] == "$7.99"  # the fixture's 7 calls: 7.986
+    shutil.copyfile(demo_published.serve_db, tmp_path / ".serve.duckdb.tmp")
+    os.replace(tmp_path / ".serve.duckdb.tmp", serve_db)
+    newest = data.current_serve(serve_db)
+    assert newest is not None
+
+    meanwhile = open_app(serve_db)  # the new file is being warmed: this viewer is served the previous one
+    assert_clean(meanwhile)
+    assert metrics(meanwhile)["Total spend"] == "$7.99"
+
+    data.wait_until_warm(serve_db)
+    assert data.source.is_open(newest)  # opened by the warming, before any viewer saw it
+    opened_by_warming = data.source.connections(newest)
+    assert opened_by_warming > 0
+    hourly = expected.table(demo_published.serve_db, "marts.cost_hourly")
+    want = expected.totals(expected.default_scope(hourly).apply(hourly))
+    first = open_app(serve_db)
+    assert_clean(first)
+    assert metrics(first)["Total spend"] == expected.dollars(want["spend"])  # the new publication
+    for page in PAGE_SCRIPTS:
+        assert_clean(open_app(serve_db, page=page))
+    assert data.source.connections(newest) == opened_by_warming, "a page load queried the new publication itself"

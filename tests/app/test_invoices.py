@@ -12,18 +12,18 @@ import polars as pl
 
 from app import data
 from tests.app import expected
-from tests.app.conftest import OpenApp, assert_clean, downloads, metrics, texts
+from tests.app.conftest import OpenApp, downloads, metrics, texts
 from tests.support.cli import Published
 
 
-def test_january_invoices_hand_computed(open_app: OpenApp, published: Published) -> None:
-    at = open_app(published.serve_db, page="invoices")
-    assert_clean(at)
-    shown = metrics(at)
-    assert shown["Invoices"] == "2"
+def test_january_invoices_hand_computed(open_clean: OpenApp, published: Published) -> None:
+    at = open_clean(published.serve_db, page="invoices")
     # ws-acme 0.435 + 1.75 + 0.036 + 0.015 = 2.236 -> 2.24; ws-globex 4.50 + 1.25 = 5.75 (unpriced: nothing)
-    assert shown["Billed"] == "$7.99"
-    assert shown["Adjustments"] == "$0.00"
+    assert {name: metrics(at)[name] for name in ("Invoices", "Billed", "Adjustments")} == {
+        "Invoices": "2",
+        "Billed": "$7.99",
+        "Adjustments": "$0.00",
+    }
     invoices, lines = (frame.value for frame in at.dataframe)
     assert dict(zip(invoices["workspace_id"], invoices["total_usd"], strict=True)) == {
         "ws-globex": Decimal("5.75"),
@@ -37,10 +37,9 @@ def test_january_invoices_hand_computed(open_app: OpenApp, published: Published)
     ]
 
 
-def test_a_link_picks_the_invoice_and_the_workspace(open_app: OpenApp, published: Published) -> None:
+def test_a_link_picks_the_invoice_and_the_workspace(open_clean: OpenApp, published: Published) -> None:
     acme = expected.table(published.serve_db, "marts.invoices").filter(workspace_id="ws-acme")["invoice_id"][0]
-    at = open_app(published.serve_db, page="invoices", workspace="ws-acme", invoice=acme)
-    assert_clean(at)
+    at = open_clean(published.serve_db, page="invoices", workspace="ws-acme", invoice=acme)
     assert metrics(at)["Billed"] == "$2.24"
     lines = at.dataframe[1].value
     assert dict(zip(lines["model"], lines["amount_usd"], strict=True)) == {
@@ -52,17 +51,15 @@ def test_a_link_picks_the_invoice_and_the_workspace(open_app: OpenApp, published
     assert at.selectbox(key="page.invoice").value == acme
 
 
-def test_a_link_naming_an_unknown_workspace_says_so(open_app: OpenApp, published: Published) -> None:
-    at = open_app(published.serve_db, page="invoices", workspace="ws-nobody")
-    assert_clean(at)
+def test_a_link_naming_an_unknown_workspace_says_so(open_clean: OpenApp, published: Published) -> None:
+    at = open_clean(published.serve_db, page="invoices", workspace="ws-nobody")
     assert any("no workspace `ws-nobody` in the data" in warning for warning in texts(at, "warning"))
     assert metrics(at)["Invoices"] == "2"  # the unknown workspace is dropped, so all workspaces are shown
 
 
-def test_demo_invoices_for_the_months_the_range_touches(open_app: OpenApp, demo_published: Published) -> None:
+def test_demo_invoices_for_the_months_the_range_touches(open_clean: OpenApp, demo_published: Published) -> None:
     invoices = expected.table(demo_published.serve_db, "marts.invoices")
-    at = open_app(demo_published.serve_db, page="invoices", **{"from": "2025-01-20", "to": "2025-02-10"})
-    assert_clean(at)
+    at = open_clean(demo_published.serve_db, page="invoices", **{"from": "2025-01-20", "to": "2025-02-10"})
     months = invoices.filter(invoices["billing_period"].is_in([date(2025, 1, 1), date(2025, 2, 1)]))
     shown = metrics(at)
     assert shown["Invoices"] == f"{months.height:,}"
@@ -87,9 +84,8 @@ def test_the_focus_download_is_the_months_focus_charges(demo_published: Publishe
     assert "x_LastIngestedAt" not in rows[0]
 
 
-def test_invoices_offer_the_focus_file_per_month(open_app: OpenApp, demo_published: Published) -> None:
+def test_invoices_offer_the_focus_file_per_month(open_clean: OpenApp, demo_published: Published) -> None:
     link = {"from": "2025-02-01", "to": "2025-03-31", "focus_month": "2025-02"}
-    at = open_app(demo_published.serve_db, page="invoices", **link)
-    assert_clean(at)
+    at = open_clean(demo_published.serve_db, page="invoices", **link)
     assert at.selectbox(key="page.focus_month").value == "2025-02"
     assert "Download FOCUS 2025-02 (CSV)" in downloads(at)

@@ -5,7 +5,6 @@ restart. The second run bills a late call of a closed month, which the Invoices 
 from __future__ import annotations
 
 import itertools
-import shutil
 import subprocess
 import sys
 import time
@@ -13,8 +12,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from app import data
 from tests.app.conftest import PAGE_SCRIPTS, OpenApp, assert_clean, metrics, texts
-from tests.support.cli import Published, synapscale
+from tests.support.cli import Published, private_copy, synapscale
 from tests.support.paths import PROJECT_DIR
 
 # A call from 20 January lands after January was closed: gpt-4o-mini, 100k x 0.15 + 10k x 0.60 per 1M = 0.021
@@ -57,9 +57,7 @@ def load_while_running(open_app: OpenApp, serve_db: Path, landing: Path, warehou
 def test_page_loads_during_two_publications_see_no_error(
     open_app: OpenApp, published: Published, tmp_path: Path
 ) -> None:
-    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
-    shutil.copytree(published.landing, landing)
-    shutil.copytree(published.warehouse, warehouse)
+    landing, warehouse = private_copy(published, tmp_path)
     serve_db = warehouse / "serve.duckdb"
     session = open_app(serve_db)  # one viewer who keeps the tab open through both publications
     assert metrics(session)["Total spend"] == BEFORE
@@ -77,6 +75,7 @@ def test_page_loads_during_two_publications_see_no_error(
     (landing / "late.jsonl").write_text(LATE_CALL)
     seen = load_while_running(open_app, serve_db, landing, warehouse)
     assert len(seen) >= 2 and set(seen) <= {BEFORE, AFTER}  # the old publication or the new one, never a mix
+    data.wait_until_warm(serve_db)  # viewers are switched to a new publication once it is warm
     assert metrics(open_app(serve_db))["Total spend"] == AFTER  # a new tab opens on the new last 30 days
 
     # The tab kept open sees the new publication on its next interaction, without a restart: its range
