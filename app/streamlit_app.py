@@ -1,7 +1,8 @@
 """SynapScale Analytics dashboard: `streamlit run app/streamlit_app.py` (reads only the published serve file).
 
-The entry point runs on every interaction: it looks at the serve file as it is now (a new publication is seen
-on the next run), offers the pages whose marts are published, draws the shared filters, then runs the page.
+The entry point runs on every interaction: it looks at the serve file as it is now (a new publication is served
+from the first run after it is warm: app/data/publications.py), offers the pages whose marts are published, draws
+the shared filters, then runs the page.
 """
 
 from __future__ import annotations

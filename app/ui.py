@@ -51,7 +51,16 @@ def chart_ready(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def empty(message: str, hint: str = "") -> None:
+def metrics(*cards: tuple[str, str] | tuple[str, str, str]) -> None:
+    """A row of bordered metrics, one per card: (label, value) or (label, value, help)."""
+    for column, (label, value, *hint) in zip(st.columns(len(cards)), cards, strict=True):
+        column.metric(label, value, help=hint[0] if hint else None, border=True)
+
+
+WIDEN = "Widen the dates or clear a filter in the sidebar."
+
+
+def empty(message: str, hint: str = WIDEN) -> None:
     st.info(f"**{message}.** {hint}".strip(), icon=":material/search_off:")
 
 
@@ -124,6 +133,10 @@ def percent_column(label: str, help: str | None = None) -> st.column_config.Numb
 
 def number_column(label: str, digits: int = 0, help: str | None = None) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, format=f"%.{digits}f", help=help)
+
+
+def day_column(label: str = "Day") -> st.column_config.DateColumn:
+    return st.column_config.DateColumn(label, format="YYYY-MM-DD")
 
 
 def text_column(label: str, help: str | None = None) -> st.column_config.TextColumn:

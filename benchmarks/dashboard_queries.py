@@ -9,10 +9,13 @@ Builds the warehouse with the real CLI (`synapscale generate --events N --days 1
 page's data functions exactly as the page calls them but with the result cache bypassed: what a viewer
 waits for with filters nobody asked for yet. Each figure is p50 / p95 over --repeat loads, for the default
 view (the last 30 days of data, everything) and a filtered one (14 days, the three busiest workspaces, two
-providers), and for the default view as the first load after a publication (the publication's DuckDB opened
-anew, its buffers cold; the OS page cache warm, as on a running server). Page figures include the shell
-every page runs first (the publication's snapshot: its marts, publication time, filter choices), shown alone
-on the first line.
+providers), and for the default view's queries as the first load after a publication: the publication's DuckDB
+opened anew and warmed as the app warms it before switching viewers to it (app/data/publications.py; the warming
+is timed on its own, nobody waits for it), then the page's queries run uncached (what a viewer who opens the new
+publication on filters the warming did not compute waits for; the default view itself is a cache hit). The OS
+page cache is warm, as on a running server. Page figures include the shell every page runs first (the
+publication's snapshot: its marts, publication time, filter choices), shown alone on the first line, though the
+app computes it once per publication (the warming does).
 Prints a Markdown table; docs/dashboard.md quotes it.
 """
 
@@ -29,8 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import streamlit as st  # noqa: E402
+
 from app import data  # noqa: E402
 from app.data.page_loads import PAGES, Load, uncached, views  # noqa: E402
+from app.data.publications import warm  # noqa: E402
 
 # Bare mode (no Streamlit server): the caches warn on every call that there is no runtime.
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
@@ -75,16 +81,28 @@ def build(work: Path, events: int, days: int, workspaces: int) -> Path:
 def percentiles(
     load: Load, serve: data.Serve, filters: data.Filters, repeat: int, first: bool = False
 ) -> tuple[float, float]:
-    """p50 and p95 in ms. first: each load is the first after a publication (the publication's database is
-    opened anew, its buffers cold); else the server has served this publication before."""
+    """p50 and p95 in ms. first: each load is the first after a publication (its database opened anew and
+    warmed, as the app does before switching viewers to it; the warming is timed into WARMING); else the server
+    has served this publication before."""
     load(serve, filters)  # the operating system's page cache holds the file, as on a running server
     times = []
     for _ in range(repeat):
         if first:
             data.source.release_databases()
+            st.cache_data.clear()
+            started = time.perf_counter()
+            warm(serve)
+            WARMING.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         load(serve, filters)
         times.append((time.perf_counter() - started) * 1000)
+    return _p50_p95(times)
+
+
+WARMING: list[float] = []  # ms to warm a new publication (in the background: no viewer waits for it)
+
+
+def _p50_p95(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), statistics.quantiles(times, n=20, method="inclusive")[18]
 
 
@@ -121,7 +139,8 @@ def main() -> None:
                 sql = f"select count(*) from marts.{mart} where {day} between ? and ?"
                 counts.append(f"{mart} {con.execute(sql, [window.start, window.end]).fetchall()[0][0]:,}")
     print(f"rows in the default view: {'; '.join(counts)}\n")
-    print("| page | default view | filtered view | first load after a publication | p95 under 300 ms |")
+    after_publish = "first load after a publication (warmed, uncached)"
+    print(f"| page | default view | filtered view | {after_publish} | p95 under 300 ms |")
     print("| --- | ---: | ---: | ---: | --- |")
     for name, load in PAGES.items():
         runs = [(filters, False) for filters in chosen.values()] + [(chosen["default"], True)]
@@ -131,7 +150,12 @@ def main() -> None:
             cells.append(f"{p50:.0f} / {p95:.0f}")
             worst = max(worst, p95)
         print(f"| {name} | {' | '.join(cells)} | {'yes' if worst < TARGET_MS else 'NO'} |", flush=True)
-    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+    warming = _p50_p95(WARMING)
+    print(
+        f"\nwarming a new publication before viewers are switched to it (in the background, nobody waits): "
+        f"{warming[0]:.0f} / {warming[1]:.0f} ms p50 / p95 of {len(WARMING)}"
+    )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -118,10 +118,12 @@ def served(path: Path | None = None) -> Serve | None:
 def _warm_then_serve(state: _Path, newest: Serve) -> None:
     try:
         warm(newest)
-    except Exception:  # e.g. replaced again while opening: the next viewer's run sees the newer file
-        LOG.exception("warming %s failed; switching to it anyway", newest.path)
+        usable = True
+    except Exception:  # its viewers would see the error as without warming, unless a newer file replaced it
+        usable = current_serve(Path(newest.path)) == newest
+        LOG.exception("warming %s failed; %s", newest.path, "serving it anyway" if usable else "it was replaced")
     with _LOCK:
-        if state.warming == newest:
+        if state.warming == newest and usable:
             state.served, state.warming = newest, None
         keep = (state.served, state.warming)
     release_databases(keep)  # the previous publication's database goes once its last reader closes

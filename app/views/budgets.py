@@ -85,11 +85,12 @@ if view is not None:
         latest = result.status["period_month"].max()
         month = result.status.filter(pl.col("period_month") == latest)
         overrun = month.filter(pl.col("is_forecast_over_budget") & ~pl.col("is_over_budget"))
-        columns = st.columns(4)
-        columns[0].metric("Workspaces with a budget", ui.count(month["budget_usd"].is_not_null().sum()), border=True)
-        columns[1].metric("Over budget", ui.count(int(month["is_over_budget"].fill_null(False).sum())), border=True)
-        columns[2].metric("Forecast to overrun", ui.count(overrun.height), border=True)
-        columns[3].metric("Alerts in range", ui.count(result.alerts.height), border=True)
+        ui.metrics(
+            ("Workspaces with a budget", ui.count(month["budget_usd"].is_not_null().sum())),
+            ("Over budget", ui.count(int(month["is_over_budget"].fill_null(False).sum()))),
+            ("Forecast to overrun", ui.count(overrun.height)),
+            ("Alerts in range", ui.count(result.alerts.height)),
+        )
         st.subheader(f"{latest:%B %Y}: spent, forecast and budget")
         st.caption(
             f"The {TOP_BUDGETS} workspaces closest to their budget. Dark bar: spent so far; light bar: month-end "

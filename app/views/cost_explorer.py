@@ -156,7 +156,7 @@ if view is not None:
     dimension = filters.page_choice("by", "Group by", offered, default="workspace")
     result = data.cost_explorer(view.serve, view.filters, dimension)
     if result.breakdown.is_empty():
-        ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")
+        ui.empty("No calls in this range")
     else:
         breakdown_section(result, dimension)
         buckets_section(result)

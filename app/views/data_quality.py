@@ -45,12 +45,13 @@ def by_reason(frame: pl.DataFrame, chart: tuple[str, str, str, int], title: str,
 
 def freshness(result: data.DataQuality, serve: data.Serve) -> None:
     published = data.publication(serve).published_at
-    columns = st.columns(4)
-    columns[0].metric("Published", f"{published:%Y-%m-%d %H:%M} UTC" if published else "–", border=True)
-    columns[1].metric("Last day with calls", str(result.last_usage_day or "–"), border=True)
-    columns[2].metric("Last day calls arrived", str(result.last_arrival_day or "–"), border=True)
     last = result.last_quarantined_at
-    columns[3].metric("Last record quarantined", f"{last:%Y-%m-%d %H:%M} UTC" if last else "never", border=True)
+    ui.metrics(
+        ("Published", f"{published:%Y-%m-%d %H:%M} UTC" if published else "–"),
+        ("Last day with calls", str(result.last_usage_day or "–")),
+        ("Last day calls arrived", str(result.last_arrival_day or "–")),
+        ("Last record quarantined", f"{last:%Y-%m-%d %H:%M} UTC" if last else "never"),
+    )
 
 
 view = shell.page(
@@ -117,8 +118,8 @@ if view is not None:
                 "calls": ui.count_column("Calls"),
                 "provider_reported_calls": ui.count_column("With a reported cost"),
                 "provider_cost_usd": ui.money_column("Reported cost"),
-                "first_seen": st.column_config.DateColumn("First seen", format="YYYY-MM-DD"),
-                "last_seen": st.column_config.DateColumn("Last seen", format="YYYY-MM-DD"),
+                "first_seen": ui.day_column("First seen"),
+                "last_seen": ui.day_column("Last seen"),
             },
         )
 

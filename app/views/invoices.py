@@ -52,16 +52,16 @@ def invoice_label(row: dict[str, object]) -> str:
 
 
 def totals_section(invoices: pl.DataFrame) -> None:
-    columns = st.columns(4)
-    columns[0].metric("Invoices", ui.count(invoices.height), border=True)
-    columns[1].metric("Billed", ui.money(invoices["total_usd"].sum()), border=True)
-    columns[2].metric(
-        "Adjustments",
-        ui.money(invoices["adjustment_usd"].sum()),
-        help="Late usage of a closed month, billed in the first open month.",
-        border=True,
+    ui.metrics(
+        ("Invoices", ui.count(invoices.height)),
+        ("Billed", ui.money(invoices["total_usd"].sum())),
+        (
+            "Adjustments",
+            ui.money(invoices["adjustment_usd"].sum()),
+            "Late usage of a closed month, billed in the first open month.",
+        ),
+        ("Credits", ui.money(invoices["credit_usd"].sum())),
     )
-    columns[3].metric("Credits", ui.money(invoices["credit_usd"].sum()), border=True)
     named = invoices.with_columns(pl.coalesce("workspace_name", "workspace_id").alias("workspace"))
     top = named.group_by("workspace").agg(pl.col("total_usd").sum()).sort("total_usd", descending=True)
     order = top["workspace"].head(TOP_WORKSPACES).to_list()

@@ -10,21 +10,20 @@ from app import data, shell, ui
 
 
 def headline(figures: data.Overview) -> None:
-    columns = st.columns(5)
-    columns[0].metric("Total spend", ui.money(figures.spend_usd), border=True)
-    columns[1].metric("Calls", ui.count(figures.calls), border=True)
-    columns[2].metric("Active users", ui.count(figures.active_users), border=True)
-    columns[3].metric(
-        "Cost per call",
-        ui.per_unit(figures.spend_usd, figures.priced_calls),
-        help="Spend ÷ priced calls (calls without a price are left out of both).",
-        border=True,
-    )
-    columns[4].metric(
-        "Cost per 1k tokens",
-        ui.per_unit(figures.spend_usd, figures.tokens, per=1000),
-        help="Spend ÷ all tokens (input + output) × 1,000.",
-        border=True,
+    ui.metrics(
+        ("Total spend", ui.money(figures.spend_usd)),
+        ("Calls", ui.count(figures.calls)),
+        ("Active users", ui.count(figures.active_users)),
+        (
+            "Cost per call",
+            ui.per_unit(figures.spend_usd, figures.priced_calls),
+            "Spend ÷ priced calls (calls without a price are left out of both).",
+        ),
+        (
+            "Cost per 1k tokens",
+            ui.per_unit(figures.spend_usd, figures.tokens, per=1000),
+            "Spend ÷ all tokens (input + output) × 1,000.",
+        ),
     )
     if figures.unpriced_calls:
         noun = "call has" if figures.unpriced_calls == 1 else "calls have"
@@ -97,7 +96,7 @@ view = shell.page("Overview", "What the chosen range cost, and where it went.")
 if view is not None:
     figures = data.overview(view.serve, view.filters)
     if figures.calls == 0:
-        ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")
+        ui.empty("No calls in this range")
     else:
         headline(figures)
         charts(figures)

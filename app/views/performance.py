@@ -38,13 +38,14 @@ view = shell.page(
 if view is not None:
     result = data.performance(view.serve, view.filters)
     if result.by_model.is_empty():
-        ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")
+        ui.empty("No calls in this range")
     else:
         calls, errors = int(result.by_model["calls"].sum()), int(result.by_model["error_calls"].sum())
-        columns = st.columns(3)
-        columns[0].metric("Calls", ui.count(calls), border=True)
-        columns[1].metric("Failed calls", ui.count(errors), border=True)
-        columns[2].metric("Error rate", f"{errors / calls:.2%}", border=True)
+        ui.metrics(
+            ("Calls", ui.count(calls)),
+            ("Failed calls", ui.count(errors)),
+            ("Error rate", f"{errors / calls:.2%}"),
+        )
         busiest = result.by_model.head(TOP_SERIES)
         shown = result.by_day.join(busiest.select("model", "provider"), on=["model", "provider"])
         if result.by_model.height > TOP_SERIES:

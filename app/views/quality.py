@@ -70,16 +70,17 @@ view = shell.page(
 if view is not None:
     result = data.quality(view.serve, view.filters)
     if result.by_model.is_empty():
-        ui.empty("No feedback in this range", "Widen the dates or clear a filter in the sidebar.")
+        ui.empty("No feedback in this range")
     else:
         by_model = verdicts(result.by_model)
         totals = by_model.select(pl.col("feedback_count", "thumbs_count", "thumbs_up_count", "comment_count").sum())
-        columns = st.columns(3)
-        columns[0].metric("Feedback", ui.count(totals["feedback_count"][0]), border=True)
         thumbs = totals["thumbs_count"][0]
         up_rate = f"{totals['thumbs_up_count'][0] / thumbs:.1%}" if thumbs else "–"
-        columns[1].metric("Thumbs up", up_rate, help="Thumbs up ÷ all valid thumbs.", border=True)
-        columns[2].metric("Comments", ui.count(totals["comment_count"][0]), border=True)
+        ui.metrics(
+            ("Feedback", ui.count(totals["feedback_count"][0])),
+            ("Thumbs up", up_rate, "Thumbs up ÷ all valid thumbs."),
+            ("Comments", ui.count(totals["comment_count"][0])),
+        )
         st.subheader("Better but dearer?")
         st.caption(
             f"Each model with at least {MIN_SCORED} scored feedback events, placed by quality (thumbs up = 1, "

@@ -53,13 +53,10 @@ if view is not None:
             "window's saving × 30 / 28. Quality is pooled over all workspaces (last 90 days); an alternative must "
             "have 100+ scored feedback events and a 95 % lower bound within 0.02 of the current model."
         )
-        columns = st.columns(3)
-        columns[0].metric("Workspace × model pairs", ui.count(table.height), border=True)
-        columns[1].metric("With a recommendation", ui.count(switches.height), border=True)
-        columns[2].metric(
-            "Monthly saving if all switch",
-            ui.money(switches["monthly_saving_usd"].sum() if switches.height else 0),
-            border=True,
+        ui.metrics(
+            ("Workspace × model pairs", ui.count(table.height)),
+            ("With a recommendation", ui.count(switches.height)),
+            ("Monthly saving if all switch", ui.money(switches["monthly_saving_usd"].sum() if switches.height else 0)),
         )
         outcome_chart(table)
         if switches.is_empty():

@@ -59,7 +59,7 @@ view = shell.page(
 if view is not None:
     result = data.trends(view.serve, view.filters)
     if result.by_day.is_empty() or not result.by_day["calls"].sum():
-        ui.empty("No calls in this range", "Widen the dates or clear a filter in the sidebar.")
+        ui.empty("No calls in this range")
     else:
         st.subheader("Spend per day")
         st.caption("Bars: each day's spend; line: the mean of the 7 days ending that day.")
@@ -68,7 +68,7 @@ if view is not None:
             result.by_day,
             "spend per day",
             {
-                "usage_date": st.column_config.DateColumn("Day", format="YYYY-MM-DD"),
+                "usage_date": ui.day_column(),
                 "calls": ui.count_column("Calls"),
                 "spend_usd": ui.money_column("Spend"),
                 "spend_7d_avg_usd": ui.money_column("7-day average"),
@@ -88,7 +88,7 @@ if view is not None:
                 result.anomalies,
                 "spend anomalies",
                 {
-                    "usage_date": st.column_config.DateColumn("Day", format="YYYY-MM-DD"),
+                    "usage_date": ui.day_column(),
                     "workspace_id": ui.text_column("Workspace"),
                     "deviation_direction": ui.text_column("Direction"),
                     "spend_usd": ui.money_column("Spend"),

@@ -54,7 +54,7 @@ view = shell.page(
 if view is not None:
     targets = data.whatif_targets(view.serve, view.filters)
     if targets.is_empty():
-        ui.empty("No calls to reprice in this range", "Widen the dates or clear a filter in the sidebar.")
+        ui.empty("No calls to reprice in this range")
     else:
         labels = {
             row["target_llm_id"]: f"{row['target_display_name'] or row['target_llm_id']} ({row['target_provider']})"
@@ -63,16 +63,16 @@ if view is not None:
         target = filters.page_choice("target", "Target model", labels, default=next(iter(labels)), menu=True)
         result = data.whatif(view.serve, view.filters, target)
         totals = targets.filter(pl.col("target_llm_id") == target).row(0, named=True)
-        columns = st.columns(4)
-        columns[0].metric("Calls repriced", ui.count(totals["calls"]), border=True)
-        columns[1].metric("Actual cost", ui.money(totals["actual_usd"]), border=True)
-        columns[2].metric(f"On {target}", ui.money(totals["repriced_usd"]), border=True)
         saving = totals["saving_usd"]
-        columns[3].metric(
-            "Saving" if saving >= 0 else "Extra cost",
-            ui.money(abs(saving)),
-            help="Actual cost − cost on the target (same tokens, the target's price rows, tiers and fallbacks).",
-            border=True,
+        ui.metrics(
+            ("Calls repriced", ui.count(totals["calls"])),
+            ("Actual cost", ui.money(totals["actual_usd"])),
+            (f"On {target}", ui.money(totals["repriced_usd"])),
+            (
+                "Saving" if saving >= 0 else "Extra cost",
+                ui.money(abs(saving)),
+                "Actual cost − cost on the target (same tokens, the target's price rows, tiers and fallbacks).",
+            ),
         )
         if result.left_out_calls:
             st.caption(
