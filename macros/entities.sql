@@ -6,6 +6,12 @@
     row_number() over (partition by {{ key }} order by ingested_at desc, load_id desc, source_line desc) = 1
 {%- endmacro %}
 
+{#- The latest snapshot of each `key` among the staged snapshots `snapshots` (is_latest_snapshot). -#}
+{% macro latest_snapshots(snapshots, key) -%}
+    select * from {{ snapshots }}
+    qualify {{ is_latest_snapshot(key) }}
+{%- endmacro %}
+
 {#- Activity of each `key` (user_id, workspace_id) in the calls `calls`: first call, latest call, calls. -#}
 {% macro call_activity(calls, key) -%}
     select

@@ -13,17 +13,32 @@
     Sources that are rebuilt rather than appended (core.workspaces' timezone, core.message_feedbacks) add
     their own touched slices (see the models).
 
-    In a model:
+    In a model (sliced_source writes the CTEs touched_slices and usage):
         {{ config(materialized='incremental', **day_slice_config('usage_date')) }}
         with
-        touched_slices as (
-            {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at') }}
-        ),
-        usage as (
-            select * from {{ ref('usage_logs') }}
-            where {{ in_touched_slices('usage_date') }}
-        ), ...
+        {{ sliced_source('usage', ref('usage_logs'), slices_of_new_calls()) }},
+        daily as (...)
 -#}
+
+{#- The head of a sliced mart: the CTE touched_slices (`slices`: the SQL of its slice_date list; by default the
+    slices `relation`, itself a sliced mart, rebuilt with newer lineage: slices_changed_in) and the CTE `name`,
+    the rows of `relation` in those slices (all of them on a full build), and only those with `where` if given. -#}
+{% macro sliced_source(name, relation, slices=none, slice_column='usage_date', where=none) -%}
+touched_slices as (
+    {{ slices if slices is not none else slices_changed_in(relation, slice_column, 'last_ingested_at') }}
+),
+
+{{ name }} as (
+    select * from {{ relation }}
+    where {{ in_touched_slices(slice_column) }}{{ ' and ' ~ where if where }}
+)
+{%- endmacro %}
+
+{#- The UTC days (usage_date) of the calls (core.usage_logs) loaded after the mart's watermark: the slices of a mart
+    built from calls. `contributes`: as in slices_loaded_after. -#}
+{% macro slices_of_new_calls(contributes='true') -%}
+    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at', contributes) }}
+{%- endmacro %}
 
 {#- The mart's watermark: the latest lineage timestamp it holds (before any real one when it is empty). -#}
 {% macro slice_watermark(lineage_column) -%}

@@ -1,6 +1,7 @@
-{#- Cost marts rolled up from another day-sliced cost mart (models/marts/cost/cost_daily_user_totals.sql and the
-    two local-day ones): the same cost measures summed over fewer keys, so the dashboard reads fewer rows. Sliced
-    as the source: the slices it rebuilt with newer rows (macros/incremental.sql). With `timezone_moves`, for a
+{#- Cost marts rolled up from a finer day-sliced cost mart (models/marts/cost/: cost_daily_by_user and
+    cost_daily_local from cost_hourly, cost_daily_user_totals and the two local-day totals from those): the same
+    cost measures summed over fewer keys, so the dashboard reads fewer rows. Sliced as the source: the slices it
+    rebuilt with newer rows (macros/incremental.sql). With `timezone_moves`, for a
     source by workspace-local day that carries each workspace's timezone: a new workspace snapshot with another
     timezone moves that workspace's rows to other local dates without newer lineage, so the roll-up also re-opens
     every local date the moved workspaces had in it (rows to delete) and have in the source today (rows to insert);

@@ -128,36 +128,7 @@ totalled as (
 final as (
     select
         -- the call as staged
-        event_id,
-        workspace_id,
-        user_id,
-        conversation_id,
-        message_id,
-        provider,
-        model_raw,
-        operation,
-        input_tokens,
-        output_tokens,
-        cache_read_input_tokens,
-        cache_creation_input_tokens,
-        cache_creation_1h_input_tokens,
-        reasoning_output_tokens,
-        latency_ms,
-        time_to_first_token_ms,
-        status,
-        error_type,
-        finish_reason,
-        is_streaming,
-        provider_cost_usd,
-        tags,
-        metadata,
-        occurred_at,
-        usage_hour,
-        usage_date,
-        load_id,
-        source_file,
-        source_line,
-        ingested_at,
+        {{ staged_call_columns() | join(', ') }},
         -- model and price row
         llm_id,
         model,
@@ -191,3 +162,17 @@ final as (
 
 select * from final
 {% endmacro %}
+
+{#- The columns of a staged call (stg_raw__usage_events) with its UTC hour and day (first_ingested_calls), in
+    order: the head of priced_calls' rows (int_usage_priced). -#}
+{% macro staged_call_columns() -%}
+    {{ return([
+        'event_id', 'workspace_id', 'user_id', 'conversation_id', 'message_id',
+        'provider', 'model_raw', 'operation',
+        'input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens',
+        'cache_creation_1h_input_tokens', 'reasoning_output_tokens',
+        'latency_ms', 'time_to_first_token_ms', 'status', 'error_type', 'finish_reason', 'is_streaming',
+        'provider_cost_usd', 'tags', 'metadata',
+        'occurred_at', 'usage_hour', 'usage_date', 'load_id', 'source_file', 'source_line', 'ingested_at',
+    ]) }}
+{%- endmacro %}

@@ -1,13 +1,8 @@
 -- Latest snapshot per user (latest ingested_at wins; then the later load and line).
 with
 
-user_snapshots as (
-    select * from {{ ref('stg_raw__users') }}
-),
-
 latest as (
-    select * from user_snapshots
-    qualify {{ is_latest_snapshot('user_id') }}
+    {{ latest_snapshots(ref('stg_raw__users'), 'user_id') }}
 ),
 
 final as (

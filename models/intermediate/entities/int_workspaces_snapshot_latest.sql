@@ -1,13 +1,8 @@
 -- Latest snapshot per workspace (latest ingested_at wins; then the later load and line).
 with
 
-workspace_snapshots as (
-    select * from {{ ref('stg_raw__workspaces') }}
-),
-
 latest as (
-    select * from workspace_snapshots
-    qualify {{ is_latest_snapshot('workspace_id') }}
+    {{ latest_snapshots(ref('stg_raw__workspaces'), 'workspace_id') }}
 ),
 
 final as (

@@ -4,14 +4,7 @@
 -- over any columns). Incremental by UTC day: the days cost_hourly rebuilt since the last run.
 with
 
-touched_slices as (
-    {{ slices_changed_in(ref('cost_hourly'), 'usage_date', 'last_ingested_at') }}
-),
-
-hourly as (
-    select * from {{ ref('cost_hourly') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('hourly', ref('cost_hourly')) }},
 
 daily as (
     select

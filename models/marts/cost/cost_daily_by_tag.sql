@@ -6,14 +6,7 @@
 -- (trimmed, lower-cased, each once per call). Incremental by UTC day, like cost_hourly.
 with
 
-touched_slices as (
-    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at') }}
-),
-
-usage as (
-    select * from {{ ref('usage_logs') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('usage', ref('usage_logs'), slices_of_new_calls()) }},
 
 call_tags as (
     select

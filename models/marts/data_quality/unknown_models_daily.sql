@@ -8,14 +8,7 @@
 
 with
 
-touched_slices as (
-    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at', contributes) }}
-),
-
-unknown as (
-    select * from {{ ref('usage_logs') }}
-    where {{ in_touched_slices('usage_date') }} and {{ contributes }}
-),
+{{ sliced_source('unknown', ref('usage_logs'), slices_of_new_calls(contributes), where=contributes) }},
 
 daily as (
     select

@@ -4,14 +4,7 @@
 -- and its bucket. Summed over usage_date it gives each arrival day's intake by lateness. Incremental by UTC day.
 with
 
-touched_slices as (
-    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at') }}
-),
-
-usage as (
-    select * from {{ ref('usage_logs') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('usage', ref('usage_logs'), slices_of_new_calls()) }},
 
 arrivals as (
     select

@@ -6,14 +6,7 @@
 
 with
 
-touched_slices as (
-    {{ slices_with_new_feedback('calls.usage_date', contributes) }}
-),
-
-usage as (
-    select * from {{ ref('usage_logs') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('usage', ref('usage_logs'), slices_with_new_feedback('calls.usage_date', contributes)) }},
 
 call_feedback as (
     {{ feedback_on_calls('usage') }}

@@ -7,14 +7,7 @@
 -- Incremental by UTC day: new or changed feedback, or a new call that already has feedback, re-opens the day.
 with
 
-touched_slices as (
-    {{ slices_with_new_feedback('calls.usage_date') }}
-),
-
-usage as (
-    select * from {{ ref('usage_logs') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('usage', ref('usage_logs'), slices_with_new_feedback('calls.usage_date')) }},
 
 call_feedback as (
     select

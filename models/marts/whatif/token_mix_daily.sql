@@ -8,14 +8,7 @@
     ~ has_negative_token_bucket() %}
 with
 
-touched_slices as (
-    {{ slices_loaded_after(ref('usage_logs'), 'usage_date', 'ingested_at', 'last_ingested_at', repriceable_call) }}
-),
-
-usage as (
-    select * from {{ ref('usage_logs') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('usage', ref('usage_logs'), slices_of_new_calls(repriceable_call)) }},
 
 epochs as (
     select * from {{ ref('int_price_epochs') }}

@@ -6,14 +6,7 @@
 {{ config(materialized='incremental', **day_slice_config('usage_date')) }}
 with
 
-touched_slices as (
-    {{ slices_changed_in(ref('token_mix_daily'), 'usage_date', 'last_ingested_at') }}
-),
-
-mix as (
-    select * from {{ ref('token_mix_daily') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('mix', ref('token_mix_daily')) }},
 
 prices as (
     select * from {{ ref('llm_prices') }}

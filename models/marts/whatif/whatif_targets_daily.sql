@@ -6,14 +6,7 @@
 {{ config(materialized='incremental', **day_slice_config('usage_date')) }}
 with
 
-touched_slices as (
-    {{ slices_changed_in(ref('whatif_repricing_daily'), 'usage_date', 'last_ingested_at') }}
-),
-
-repricing as (
-    select * from {{ ref('whatif_repricing_daily') }}
-    where {{ in_touched_slices('usage_date') }}
-),
+{{ sliced_source('repricing', ref('whatif_repricing_daily')) }},
 
 daily as (
     select

@@ -14,10 +14,7 @@ renamed as (
         comment,
         coalesce(lower(trim(source)), 'user') as feedback_source,
         created_at::{{ type_timestamptz() }} as created_at,
-        load_id,
-        source_file,
-        source_line,
-        ingested_at::{{ type_timestamptz() }} as ingested_at
+        {{ raw_lineage_columns() }}
     from source
 )
 

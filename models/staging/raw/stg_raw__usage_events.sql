@@ -37,10 +37,7 @@ renamed as (
         metadata,
         -- timestamps and lineage
         occurred_at::{{ type_timestamptz() }} as occurred_at,
-        load_id,
-        source_file,
-        source_line,
-        ingested_at::{{ type_timestamptz() }} as ingested_at
+        {{ raw_lineage_columns() }}
     from source
 )
 

@@ -10,9 +10,7 @@ renamed as (
         workspace_id,
         trim(display_name) as display_name,
         created_at::{{ type_timestamptz() }} as created_at,
-        load_id,
-        source_line,
-        ingested_at::{{ type_timestamptz() }} as ingested_at
+        {{ raw_lineage_columns(source_file=false) }}
     from source
 )
 

@@ -12,9 +12,7 @@ renamed as (
         monthly_budget_usd::decimal(18, 2) as monthly_budget_usd,
         trim(timezone) as timezone,
         created_at::{{ type_timestamptz() }} as created_at,
-        load_id,
-        source_line,
-        ingested_at::{{ type_timestamptz() }} as ingested_at
+        {{ raw_lineage_columns(source_file=false) }}
     from source
 )
 
