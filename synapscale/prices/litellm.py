@@ -207,21 +207,7 @@ def rates_from_entry(entry: dict[str, Any]) -> tuple[Rates | None, bool]:
     - Perplexity is billed with neither a long-context tier nor a cache-write rate (cache writes at the input
       rate), as LiteLLM's Perplexity calculator does.
     """
-    rounded = False
-
-    def per_million(key: str) -> Decimal | None:
-        nonlocal rounded
-        value = entry.get(key)
-        if value is None or isinstance(value, bool) or not isinstance(value, int | Decimal):
-            return None
-        rate = Decimal(value) * PER_MILLION
-        if rate < 0:
-            return None
-        exact = rate.quantize(RATE_QUANTUM)
-        if exact != rate:
-            rounded = True
-        return exact
-
+    per_million = _PerMillion(entry)
     input_rate, output_rate = per_million("input_cost_per_token"), per_million("output_cost_per_token")
     if input_rate is None or output_rate is None or not _representable(entry):
         return None, False
@@ -233,23 +219,14 @@ def rates_from_entry(entry: dict[str, Any]) -> tuple[Rates | None, bool]:
     cache_write = None if flat else per_million("cache_creation_input_token_cost")
     cache_write_1h = None if flat else per_million(CACHE_WRITE_1H_KEY)
     tiers = tier_thresholds(entry)
-    tier = tiers[0] if tiers and not flat else None
     tier_rates: dict[str, Any] = {}
-    if tier is not None:
-        suffix = f"_above_{tier}k_tokens"
-
-        def at_tier(key: str, base: Decimal | None) -> Decimal | None:
-            own = per_million(f"{key}{suffix}")
-            return own if own is not None else base
-
-        tier_rates = {
-            "tier_threshold_tokens": tier * 1000 - (1 if provider in INCLUSIVE_THRESHOLD_PROVIDERS else 0),
-            "tier_input_usd_per_1m": per_million(f"input_cost_per_token{suffix}"),
-            "tier_output_usd_per_1m": per_million(f"output_cost_per_token{suffix}"),
-            "tier_cache_read_usd_per_1m": at_tier("cache_read_input_token_cost", cache_read),
-            "tier_cache_write_usd_per_1m": at_tier("cache_creation_input_token_cost", cache_write),
-            "tier_cache_write_1h_usd_per_1m": at_tier(CACHE_WRITE_1H_KEY, cache_write_1h),
+    if tiers and not flat:
+        base = {
+            "cache_read_input_token_cost": cache_read,
+            "cache_creation_input_token_cost": cache_write,
+            CACHE_WRITE_1H_KEY: cache_write_1h,
         }
+        tier_rates = _tier_rates(per_million, tiers[0], provider, base)
     rates = Rates(
         input_usd_per_1m=input_rate,
         output_usd_per_1m=output_rate,
@@ -259,7 +236,49 @@ def rates_from_entry(entry: dict[str, Any]) -> tuple[Rates | None, bool]:
         reasoning_usd_per_1m=per_million("output_cost_per_reasoning_token"),
         **tier_rates,
     )
-    return rates, rounded
+    return rates, per_million.rounded
+
+
+class _PerMillion:
+    """An entry's price per token under `key` as USD per 1M tokens, quantized to the seed's precision (None when
+    absent, not a number, or negative); `rounded` says whether any had to be rounded."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.entry = entry
+        self.rounded = False
+
+    def __call__(self, key: str) -> Decimal | None:
+        value = self.entry.get(key)
+        if value is None or isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return None
+        rate = Decimal(value) * PER_MILLION
+        if rate < 0:
+            return None
+        exact = rate.quantize(RATE_QUANTUM)
+        if exact != rate:
+            self.rounded = True
+        return exact
+
+
+def _tier_rates(
+    per_million: _PerMillion, tier: int, provider: str | None, base: dict[str, Decimal | None]
+) -> dict[str, Any]:
+    """The long-context tier's columns: its own `_above_<N>k_tokens` prices; a cache rate without one keeps the
+    entry's base rate (`base`, by LiteLLM key)."""
+    suffix = f"_above_{tier}k_tokens"
+
+    def at_tier(key: str) -> Decimal | None:
+        own = per_million(f"{key}{suffix}")
+        return own if own is not None else base[key]
+
+    return {
+        "tier_threshold_tokens": tier * 1000 - (1 if provider in INCLUSIVE_THRESHOLD_PROVIDERS else 0),
+        "tier_input_usd_per_1m": per_million(f"input_cost_per_token{suffix}"),
+        "tier_output_usd_per_1m": per_million(f"output_cost_per_token{suffix}"),
+        "tier_cache_read_usd_per_1m": at_tier("cache_read_input_token_cost"),
+        "tier_cache_write_usd_per_1m": at_tier("cache_creation_input_token_cost"),
+        "tier_cache_write_1h_usd_per_1m": at_tier(CACHE_WRITE_1H_KEY),
+    }
 
 
 def _representable(entry: dict[str, Any]) -> bool:

@@ -179,6 +179,22 @@ def _first(*values: Decimal | None) -> Decimal:
     raise ValueError("no rate")
 
 
+def _rates(r: dict[str, Decimal | None], tier: bool) -> tuple[Decimal, ...]:
+    """(input, cache read, cache write 5m, cache write 1h, output, reasoning) rates with their fallbacks."""
+    if tier:
+        input_rate = _first(r["tier_input_usd_per_1m"], r["input_usd_per_1m"])
+        output_rate = _first(r["tier_output_usd_per_1m"], r["output_usd_per_1m"])
+        read_rate = _first(r["tier_cache_read_usd_per_1m"], input_rate)
+        write_rate = _first(r["tier_cache_write_usd_per_1m"], input_rate)
+        write_1h_rate = _first(r["tier_cache_write_1h_usd_per_1m"], write_rate)
+        return input_rate, read_rate, write_rate, write_1h_rate, output_rate, output_rate
+    input_rate, output_rate = _first(r["input_usd_per_1m"]), _first(r["output_usd_per_1m"])
+    read_rate = _first(r["cache_read_usd_per_1m"], input_rate)
+    write_rate = _first(r["cache_write_usd_per_1m"], input_rate)
+    write_1h_rate = _first(r["cache_write_1h_usd_per_1m"], write_rate)
+    return input_rate, read_rate, write_rate, write_1h_rate, output_rate, _first(r["reasoning_usd_per_1m"], output_rate)
+
+
 def expected_cost(call: dict[str, Any], llm_id: str | None, prices: dict[str, list[PriceRow]]) -> Expected:
     """The cost rules of docs/cost.md, written out plainly."""
     price = price_in_force(prices.get(llm_id, []), call["occurred_at"]) if llm_id else None
@@ -200,21 +216,8 @@ def expected_cost(call: dict[str, Any], llm_id: str | None, prices: dict[str, li
         if uncached < 0 or visible < 0 or write_5m < 0:
             reason = "invalid_token_counts"
         else:
-            r = price.rates
             tier = price.tier_threshold_tokens is not None and input_tokens > price.tier_threshold_tokens
-            if tier:
-                input_rate = _first(r["tier_input_usd_per_1m"], r["input_usd_per_1m"])
-                output_rate = _first(r["tier_output_usd_per_1m"], r["output_usd_per_1m"])
-                read_rate = _first(r["tier_cache_read_usd_per_1m"], input_rate)
-                write_rate = _first(r["tier_cache_write_usd_per_1m"], input_rate)
-                write_1h_rate = _first(r["tier_cache_write_1h_usd_per_1m"], write_rate)
-                reasoning_rate = output_rate
-            else:
-                input_rate, output_rate = _first(r["input_usd_per_1m"]), _first(r["output_usd_per_1m"])
-                read_rate = _first(r["cache_read_usd_per_1m"], input_rate)
-                write_rate = _first(r["cache_write_usd_per_1m"], input_rate)
-                write_1h_rate = _first(r["cache_write_1h_usd_per_1m"], write_rate)
-                reasoning_rate = _first(r["reasoning_usd_per_1m"], output_rate)
+            input_rate, read_rate, write_rate, write_1h_rate, output_rate, reasoning_rate = _rates(price.rates, tier)
             with localcontext() as ctx:
                 ctx.prec = 60
                 computed = (
