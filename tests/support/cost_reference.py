@@ -267,23 +267,32 @@ def _tokens(rng: random.Random, threshold: int | None) -> dict[str, int | None]:
         input_tokens = rng.randint(5_000, 128_000)
     else:
         input_tokens = rng.randint(128_000, 1_000_000)
-    cache_read = rng.randint(0, input_tokens) if rng.random() < 0.35 else 0
-    cache_write = rng.randint(0, input_tokens - cache_read) if rng.random() < 0.25 else 0
-    write_1h = rng.randint(0, cache_write) if rng.random() < 0.5 else 0  # the 1-hour part of the writes
-    output_tokens = rng.randint(0, 20_000)
-    reasoning = rng.randint(0, output_tokens) if rng.random() < 0.35 else 0
+    tokens = split_tokens(rng, input_tokens, read=0.35, write=0.25, max_output=20_000, reasoning=0.35)
     roll = rng.random()
     if roll < 0.02:  # inconsistent counts (ingest would quarantine them; the model must not price them)
-        cache_read = input_tokens + rng.randint(1, 50)
+        tokens["cache_read_input_tokens"] = input_tokens + rng.randint(1, 50)
     elif roll < 0.03:
-        write_1h = cache_write + rng.randint(1, 50)
+        tokens["cache_creation_1h_input_tokens"] = tokens["cache_creation_input_tokens"] + rng.randint(1, 50)
+    return tokens
+
+
+def split_tokens(
+    rng: random.Random, input_tokens: int, *, read: float, write: float, max_output: int, reasoning: float
+) -> dict[str, int | None]:
+    """A call's token counts around `input_tokens`: cache reads (with chance `read`) and writes (`write`) inside
+    the input, half of the writes' calls with a 1-hour part, output up to `max_output`, reasoning (`reasoning`)
+    inside it."""
+    cache_read = rng.randint(0, input_tokens) if rng.random() < read else 0
+    cache_write = rng.randint(0, input_tokens - cache_read) if rng.random() < write else 0
+    write_1h = rng.randint(0, cache_write) if rng.random() < 0.5 else 0  # the 1-hour part of the writes
+    output_tokens = rng.randint(0, max_output)
     return {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "cache_read_input_tokens": cache_read,
         "cache_creation_input_tokens": cache_write,
         "cache_creation_1h_input_tokens": write_1h,
-        "reasoning_output_tokens": reasoning,
+        "reasoning_output_tokens": rng.randint(0, output_tokens) if rng.random() < reasoning else 0,
     }
 
 
