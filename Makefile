@@ -10,7 +10,7 @@ BENCH_EVENTS ?= 10000000
 export SYNAPSCALE_WAREHOUSE ?= $(CURDIR)/warehouse
 export SYNAPSCALE_LANDING ?= $(CURDIR)/landing
 
-.PHONY: install demo data run serve test lint format benchmark clean deps-python deps-browser deps-spark
+.PHONY: install demo data run serve test test-fast lint format benchmark clean deps-python deps-browser deps-spark
 
 # $(call debian_package,CHECK,PACKAGE,WHAT): when CHECK fails, install Debian's PACKAGE if this user may (root, or
 # passwordless sudo), else stop at once with the one command to run.
@@ -69,9 +69,13 @@ serve: install
 	$(BIN)/streamlit run app/streamlit_app.py --server.address $(ADDRESS) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-# Everything CI runs: system packages, install, lint, then every test (pytest -m "not slow" is the quick loop).
+# Everything CI runs: system packages, install, lint, then every test (make test-fast is the quick loop).
 test: install deps-browser deps-spark lint
 	$(BIN)/python -m pytest
+
+# The quick inner loop: every test that builds no warehouse, on two cores (pytest-xdist).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 lint: install
 	$(BIN)/ruff check .

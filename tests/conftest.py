@@ -1,7 +1,8 @@
 """Markers by folder, and the one real warehouse most slow tests share (built once per session by the real
 `synapscale run`, dbt as a subprocess).
 
-`pytest -m "not slow"` is the quick inner loop (pure Python and DuckDB, no dbt); `make test` runs everything.
+`pytest -m "not slow"` is the quick inner loop (pure Python and DuckDB, no dbt; `make test-fast` runs it on two
+cores); `make test` runs everything.
 """
 
 from __future__ import annotations

@@ -196,6 +196,33 @@ def list_sum_tokens(items: str, *fields: str) -> str:
     )
 
 
+def token_counts(
+    input_sql: str,
+    output_sql: str,
+    *,
+    cache_read: str | tuple[str, ...] = (),
+    cache_write: str | tuple[str, ...] = (),
+    cache_write_1h: str | tuple[str, ...] = (),
+    reasoning: str | tuple[str, ...] = (),
+) -> dict[str, str]:
+    """The six token columns of a usage mapping. Input and output are the SQL given (NULL: the record reports no
+    tokens, which validation quarantines); each part is the first of its SQL alternatives that is present, else
+    '0' (a shape that does not report a part has none of it)."""
+
+    def part(alternatives: str | tuple[str, ...]) -> str:
+        listed = (alternatives,) if isinstance(alternatives, str) else alternatives
+        return f"coalesce({', '.join(listed)}, '0')" if listed else "'0'"
+
+    return {
+        "input_tokens": input_sql,
+        "output_tokens": output_sql,
+        "cache_read_input_tokens": part(cache_read),
+        "cache_creation_input_tokens": part(cache_write),
+        "cache_creation_1h_input_tokens": part(cache_write_1h),
+        "reasoning_output_tokens": part(reasoning),
+    }
+
+
 def envelope_mapping(record_type: RecordType) -> dict[str, str]:
     """Envelope fields that keep their contract name: `d.<name>`."""
     return {name: f"d.{name}" for name in record_type.columns}
@@ -282,4 +309,5 @@ __all__ = [
     "sum_present",
     "sql_literal",
     "sum_tokens",
+    "token_counts",
 ]

@@ -25,6 +25,7 @@ from ingest.adapters import (
     providers,
     sum_present,
     sum_tokens,
+    token_counts,
 )
 
 CACHE_CREATION = {"ephemeral_5m_input_tokens": "VARCHAR", "ephemeral_1h_input_tokens": "VARCHAR"}
@@ -86,12 +87,14 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         **envelope_fields(context, "d.response.id"),
         "provider": provider,
         "model": "coalesce(d.model, d.response.model)",
-        "input_tokens": f"case when a_read then coalesce(a_iter_input, {top_input}) end",
-        "output_tokens": f"case when a_read then coalesce(a_iter_output, {_U}.output_tokens) end",
-        "cache_read_input_tokens": f"coalesce(a_iter_reads, {_U}.cache_read_input_tokens, '0')",
-        "cache_creation_input_tokens": "coalesce(a_iter_writes, a_writes, '0')",
-        "cache_creation_1h_input_tokens": f"coalesce(a_iter_1h, {_U}.cache_creation.ephemeral_1h_input_tokens, '0')",
-        "reasoning_output_tokens": f"coalesce({_U}.output_tokens_details.thinking_tokens, '0')",
+        **token_counts(
+            f"case when a_read then coalesce(a_iter_input, {top_input}) end",
+            f"case when a_read then coalesce(a_iter_output, {_U}.output_tokens) end",
+            cache_read=("a_iter_reads", f"{_U}.cache_read_input_tokens"),
+            cache_write=("a_iter_writes", "a_writes"),
+            cache_write_1h=("a_iter_1h", f"{_U}.cache_creation.ephemeral_1h_input_tokens"),
+            reasoning=f"{_U}.output_tokens_details.thinking_tokens",
+        ),
         "finish_reason": "coalesce(d.finish_reason, d.response.stop_reason)",
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.adapters import Adapter, MappingContext, Signature
+from ingest.adapters import Adapter, MappingContext, Signature, token_counts
 
 STRUCTURE: dict[str, object] = {
     "TIMESTAMP": "VARCHAR",
@@ -38,12 +38,7 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         "provider": "'azure'",
         "model": f"'{model}'",
         "operation": "'chat'",
-        "input_tokens": "d.ContextTokens",
-        "output_tokens": "d.GeneratedTokens",
-        "cache_read_input_tokens": "'0'",
-        "cache_creation_input_tokens": "'0'",
-        "cache_creation_1h_input_tokens": "'0'",
-        "reasoning_output_tokens": "'0'",
+        **token_counts("d.ContextTokens", "d.GeneratedTokens"),
         "status": "'success'",
     }
 

@@ -20,6 +20,7 @@ from ingest.adapters import (
     envelope_structure,
     list_sum_tokens,
     sum_tokens,
+    token_counts,
 )
 
 STRUCTURE = envelope_structure(
@@ -44,12 +45,13 @@ def _mapping(context: MappingContext) -> dict[str, str]:
     return {
         **envelope_fields(context),
         "provider": "coalesce(nullif(d.provider, ''), 'bedrock')",
-        "input_tokens": sum_tokens(f"{_U}.inputTokens", f"{_U}.cacheReadInputTokens", f"{_U}.cacheWriteInputTokens"),
-        "output_tokens": f"{_U}.outputTokens",
-        "cache_read_input_tokens": f"coalesce({_U}.cacheReadInputTokens, '0')",
-        "cache_creation_input_tokens": f"coalesce({_U}.cacheWriteInputTokens, '0')",
-        "cache_creation_1h_input_tokens": f"coalesce({list_sum_tokens(hour, 'inputTokens')}, '0')",
-        "reasoning_output_tokens": "'0'",
+        **token_counts(
+            sum_tokens(f"{_U}.inputTokens", f"{_U}.cacheReadInputTokens", f"{_U}.cacheWriteInputTokens"),
+            f"{_U}.outputTokens",
+            cache_read=f"{_U}.cacheReadInputTokens",
+            cache_write=f"{_U}.cacheWriteInputTokens",
+            cache_write_1h=list_sum_tokens(hour, "inputTokens"),
+        ),
         "latency_ms": "coalesce(d.latency_ms, d.response.metrics.latencyMs)",
         "finish_reason": "coalesce(d.finish_reason, d.response.stopReason)",
     }

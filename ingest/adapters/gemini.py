@@ -19,6 +19,7 @@ from ingest.adapters import (
     envelope_fields,
     envelope_structure,
     sum_present,
+    token_counts,
 )
 
 # REST field name -> google-genai SDK field name
@@ -54,12 +55,12 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         **envelope_fields(context, response_id),
         "provider": "coalesce(nullif(d.provider, ''), 'google')",
         "model": "coalesce(d.model, d.response.modelVersion, d.response.model_version)",
-        "input_tokens": sum_present(_count("promptTokenCount"), _count("toolUsePromptTokenCount")),
-        "output_tokens": sum_present(_count("candidatesTokenCount"), _count("thoughtsTokenCount")),
-        "cache_read_input_tokens": f"coalesce({_count('cachedContentTokenCount')}, '0')",
-        "cache_creation_input_tokens": "'0'",
-        "cache_creation_1h_input_tokens": "'0'",
-        "reasoning_output_tokens": f"coalesce({_count('thoughtsTokenCount')}, '0')",
+        **token_counts(
+            sum_present(_count("promptTokenCount"), _count("toolUsePromptTokenCount")),
+            sum_present(_count("candidatesTokenCount"), _count("thoughtsTokenCount")),
+            cache_read=_count("cachedContentTokenCount"),
+            reasoning=_count("thoughtsTokenCount"),
+        ),
         "finish_reason": f"coalesce(d.finish_reason, lower({finish}))",
     }
 

@@ -15,7 +15,7 @@ give --workspace or map a property (`properties.<name>`) with --attribution.
 
 from __future__ import annotations
 
-from ingest.adapters import Adapter, MappingContext, Signature, providers, sql_literal, sum_tokens
+from ingest.adapters import Adapter, MappingContext, Signature, providers, sql_literal, sum_tokens, token_counts
 
 STRUCTURE: dict[str, object] = {
     "request_id": "VARCHAR",
@@ -92,12 +92,12 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         ),
         "model": model,
         "operation": _operation(),
-        "input_tokens": sum_tokens("d.prompt_tokens", "d.prompt_cache_read_tokens", "d.prompt_cache_write_tokens"),
-        "output_tokens": "d.completion_tokens",
-        "cache_read_input_tokens": "coalesce(d.prompt_cache_read_tokens, '0')",
-        "cache_creation_input_tokens": "coalesce(d.prompt_cache_write_tokens, '0')",
-        "cache_creation_1h_input_tokens": "'0'",
-        "reasoning_output_tokens": "'0'",
+        **token_counts(
+            sum_tokens("d.prompt_tokens", "d.prompt_cache_read_tokens", "d.prompt_cache_write_tokens"),
+            "d.completion_tokens",
+            cache_read="d.prompt_cache_read_tokens",
+            cache_write="d.prompt_cache_write_tokens",
+        ),
         "latency_ms": latency,
         "time_to_first_token_ms": "d.time_to_first_token",
         "status": f"case when {status} >= 400 then 'error' else 'success' end",

@@ -18,7 +18,7 @@ environment, name or traceName with --attribution.
 
 from __future__ import annotations
 
-from ingest.adapters import INT_PATTERN, Adapter, MappingContext, Signature, attribute_lookup, providers
+from ingest.adapters import INT_PATTERN, Adapter, MappingContext, Signature, attribute_lookup, providers, token_counts
 
 STRUCTURE: dict[str, object] = {
     "id": "VARCHAR",
@@ -110,12 +110,13 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         "provider": f"coalesce({provider}, {providers.model_sql(model)}, 'unknown')",
         "model": model,
         "operation": "case upper(d.type) when 'EMBEDDING' then 'embeddings' else 'chat' end",
-        "input_tokens": f"coalesce({sums['f_input']}, d.usage.input, d.promptTokens)",
-        "output_tokens": f"coalesce({sums['f_output']}, d.usage.output, d.completionTokens)",
-        "cache_read_input_tokens": f"coalesce({sums['f_read']}, '0')",
-        "cache_creation_input_tokens": f"coalesce({sums['f_write']}, '0')",
-        "cache_creation_1h_input_tokens": "'0'",
-        "reasoning_output_tokens": f"coalesce({sums['f_reasoning']}, '0')",
+        **token_counts(
+            f"coalesce({sums['f_input']}, d.usage.input, d.promptTokens)",
+            f"coalesce({sums['f_output']}, d.usage.output, d.completionTokens)",
+            cache_read=sums["f_read"],
+            cache_write=sums["f_write"],
+            reasoning=sums["f_reasoning"],
+        ),
         "latency_ms": f"coalesce({_ms_between('d.startTime', 'd.endTime')}, try_cast(d.latency as double) * 1000)",
         "time_to_first_token_ms": (
             f"coalesce({_ms_between('d.startTime', 'd.completionStartTime')}, "

@@ -18,7 +18,7 @@ completion_tokens_details.reasoning_tokens -> reasoning; spend -> provider_cost_
 
 from __future__ import annotations
 
-from ingest.adapters import Adapter, MappingContext, Signature, attribute_lookup, providers
+from ingest.adapters import Adapter, MappingContext, Signature, attribute_lookup, providers, token_counts
 
 STRUCTURE: dict[str, object] = {
     "request_id": "VARCHAR",
@@ -118,14 +118,13 @@ def _mapping(context: MappingContext) -> dict[str, str]:
         "provider": f"coalesce({provider}, {providers.host_sql('d.api_base')})",
         "model": "d.model",
         "operation": _operation(),
-        "input_tokens": "d.prompt_tokens",
-        "output_tokens": "d.completion_tokens",
-        "cache_read_input_tokens": (
-            f"coalesce({_usage('prompt_tokens_details.cached_tokens')}, {_usage('cache_read_input_tokens')}, '0')"
+        **token_counts(
+            "d.prompt_tokens",
+            "d.completion_tokens",
+            cache_read=(_usage("prompt_tokens_details.cached_tokens"), _usage("cache_read_input_tokens")),
+            cache_write=_usage("cache_creation_input_tokens"),
+            reasoning=_usage("completion_tokens_details.reasoning_tokens"),
         ),
-        "cache_creation_input_tokens": f"coalesce({_usage('cache_creation_input_tokens')}, '0')",
-        "cache_creation_1h_input_tokens": "'0'",
-        "reasoning_output_tokens": f"coalesce({_usage('completion_tokens_details.reasoning_tokens')}, '0')",
         "latency_ms": _ms_between("d.startTime", "d.endTime"),
         "time_to_first_token_ms": _ms_between("d.startTime", "d.completionStartTime"),
         "status": "case when lower(d.status) = 'failure' then 'error' else coalesce(lower(d.status), 'success') end",

@@ -23,6 +23,7 @@ from ingest.adapters import (
     envelope_fields,
     envelope_structure,
     providers,
+    token_counts,
 )
 
 USAGE = {
@@ -80,15 +81,17 @@ def _mapping(context: MappingContext) -> dict[str, str]:
             "when 'chat.completion.chunk' then 'chat' when 'text_completion' then 'completion' "
             f"when 'list' then case when {_R}.data[1].object = 'embedding' then 'embeddings' end end)"
         ),
-        "input_tokens": f"{_U}.prompt_tokens",
-        "output_tokens": f"{_U}.completion_tokens",
-        "cache_read_input_tokens": (
-            f"coalesce({_U}.prompt_tokens_details.cached_tokens, {_U}.prompt_cache_hit_tokens, "
-            f"{_U}.num_cached_tokens, '0')"
+        **token_counts(
+            f"{_U}.prompt_tokens",
+            f"{_U}.completion_tokens",
+            cache_read=(
+                f"{_U}.prompt_tokens_details.cached_tokens",
+                f"{_U}.prompt_cache_hit_tokens",
+                f"{_U}.num_cached_tokens",
+            ),
+            cache_write=f"{_U}.prompt_tokens_details.cache_write_tokens",
+            reasoning=f"{_U}.completion_tokens_details.reasoning_tokens",
         ),
-        "cache_creation_input_tokens": f"coalesce({_U}.prompt_tokens_details.cache_write_tokens, '0')",
-        "cache_creation_1h_input_tokens": "'0'",
-        "reasoning_output_tokens": f"coalesce({_U}.completion_tokens_details.reasoning_tokens, '0')",
         "finish_reason": f"coalesce(d.finish_reason, {_R}.choices[1].finish_reason)",
         "provider_cost_usd": f"coalesce(d.provider_cost_usd, {_U}.cost)",
     }

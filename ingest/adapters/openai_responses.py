@@ -23,6 +23,7 @@ from ingest.adapters import (
     envelope_fields,
     envelope_structure,
     providers,
+    token_counts,
 )
 
 USAGE = {
@@ -80,14 +81,13 @@ def _mapping(context: MappingContext) -> dict[str, str]:
             f"when {_OUTER}.data is not null then 'image_generation' "
             f"when {_OUTER}.text is not null or r_usage.type is not null then 'audio_transcription' end)"
         ),
-        "input_tokens": count("r_usage.input_tokens"),
-        "output_tokens": count("r_usage.output_tokens"),
-        "cache_read_input_tokens": (
-            "coalesce(r_usage.input_tokens_details.cached_tokens, r_usage.input_token_details.cached_tokens, '0')"
+        **token_counts(
+            count("r_usage.input_tokens"),
+            count("r_usage.output_tokens"),
+            cache_read=("r_usage.input_tokens_details.cached_tokens", "r_usage.input_token_details.cached_tokens"),
+            cache_write="r_usage.input_tokens_details.cache_write_tokens",
+            reasoning="r_usage.output_tokens_details.reasoning_tokens",
         ),
-        "cache_creation_input_tokens": "coalesce(r_usage.input_tokens_details.cache_write_tokens, '0')",
-        "cache_creation_1h_input_tokens": "'0'",
-        "reasoning_output_tokens": "coalesce(r_usage.output_tokens_details.reasoning_tokens, '0')",
         "status": "coalesce(d.status, case when r_status = 'failed' then 'error' end)",
         "error_type": "coalesce(d.error_type, r_error.code)",
         "finish_reason": "coalesce(d.finish_reason, r_incomplete_details.reason, r_status)",

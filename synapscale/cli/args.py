@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from ingest.attribution import Attribution
+
+N = TypeVar("N", int, float)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -31,24 +34,23 @@ def existing_path(value: str) -> Path:
     return path
 
 
-def positive_int(value: str) -> int:
+def _number(value: str, parse: Callable[[str], N], kind: str, allowed: Callable[[N], bool], rule: str) -> N:
+    """`value` parsed as `kind`, or an argument error saying it is not one or breaks `rule`."""
     try:
-        number = int(value)
+        number = parse(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0: {value}")
+        raise argparse.ArgumentTypeError(f"not {kind}: {value}") from None
+    if not allowed(number):
+        raise argparse.ArgumentTypeError(f"{rule}: {value}")
     return number
+
+
+def positive_int(value: str) -> int:
+    return _number(value, int, "a whole number", lambda number: number > 0, "must be greater than 0")
 
 
 def rate(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value}") from None
-    if not 0.0 <= number < 1.0:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1): {value}")
-    return number
+    return _number(value, float, "a number", lambda number: 0.0 <= number < 1.0, "must be in [0, 1)")
 
 
 def iso_date(value: str) -> date:

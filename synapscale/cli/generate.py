@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from synapscale.cli.args import iso_date, positive_int, rate
 
@@ -71,33 +71,22 @@ def add_dataset_arguments(
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="parquet")
 
 
-def dataset_config(args: argparse.Namespace, **options: Any) -> GeneratorConfig:
-    """The GeneratorConfig of the add_dataset_arguments arguments, plus this command's own `options`."""
+DATASET_ARGUMENTS = ("events", "days", "workspaces", "users", "seed")
+
+
+def dataset_config(args: argparse.Namespace, *names: str) -> GeneratorConfig:
+    """The GeneratorConfig of the add_dataset_arguments arguments, plus this command's own arguments `names`
+    (each a GeneratorConfig field of the same name)."""
     from synapscale.generate import GeneratorConfig
 
-    return GeneratorConfig(
-        events=args.events,
-        days=args.days,
-        workspaces=args.workspaces,
-        users=args.users,
-        seed=args.seed,
-        file_format=args.format,
-        **options,
-    )
+    fields = {name: getattr(args, name) for name in (*DATASET_ARGUMENTS, *names)}
+    return GeneratorConfig(file_format=args.format, **fields)
 
 
 def handle(args: argparse.Namespace) -> int:
     from synapscale.generate import write_dataset
 
-    config = dataset_config(
-        args,
-        end=args.end,
-        bad_rate=args.bad_rate,
-        duplicate_rate=args.duplicate_rate,
-        late_rate=args.late_rate,
-        churn_rate=args.churn_rate,
-        batch=args.batch,
-    )
+    config = dataset_config(args, "end", "bad_rate", "duplicate_rate", "late_rate", "churn_rate", "batch")
     started = time.monotonic()
     written = write_dataset(config, args.out, args.ground_truth)
     for path in written:

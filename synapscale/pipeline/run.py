@@ -40,16 +40,14 @@ from ingest.load import ingest_paths
 from ingest.report import IngestReport
 from synapscale.alerts import config as alert_config
 from synapscale.alerts.deliver import deliver_published
-from synapscale.billing import closed_period
 from synapscale.errors import EXIT_FAILED, EXIT_OK, StepFailed, UserError
 from synapscale.ops import history
-from synapscale.pipeline.dbt import call_dbt, run_dbt
+from synapscale.pipeline.build import run_build
+from synapscale.pipeline.dbt import call_dbt
 from synapscale.pipeline.diagnose import with_advice
 from synapscale.pipeline.lock import RECORDED_COMMANDS, RunLock, run_lock
 from synapscale.pipeline.publish import Publication, publish
-from synapscale.pipeline.results import Freshness, aged_freshness, read_freshness, read_invocation
-from synapscale.pipeline.state import dbt_build_args, is_full_clean_build, record_build, unchanged_since
-from synapscale.pipeline.upgrade import needs_full_refresh
+from synapscale.pipeline.results import Freshness, aged_freshness, read_freshness
 from synapscale.pipeline.verify import verify_tested
 from synapscale.settings import Settings
 
@@ -290,46 +288,15 @@ class _Job:
             )
 
     def build(self, full_refresh: bool) -> None:
-        """dbt build, or nothing when nothing it reads changed since the last clean build (pipeline/state.py)."""
+        """dbt build, or nothing when nothing it reads changed since the last clean build (pipeline/build.py)."""
         self.enter("dbt build")
-        began, began_at = time.monotonic(), history.now()
-        spark = self.settings.engine == "spark"
-        built = None if full_refresh or spark else unchanged_since(self.settings)
-        if built is not None:
-            self.progress(f"[2/3] dbt build skipped: nothing new since build {built} (same project, same raw data)")
-            self.record({"build_mode": "skipped", "dbt_invocation_id": built, "dbt_seconds": time.monotonic() - began})
-            self.build_skipped = True
-            return
-        self.progress("[2/3] dbt build" + (" (Spark)" if spark else ""))
-        if not spark:  # the check reads the DuckDB build file; Spark keeps its tables in its own metastore
-            full_refresh = full_refresh or needs_full_refresh(self.settings, self.progress)
-        closed = closed_period(self.settings.build_db)
-        if closed is not None:
-            self.progress(f"  billing periods up to {closed:%Y-%m} are closed")
-        if spark:  # every data test, never the unit tests: they run on DuckDB (docs/spark.md#what-is-supported)
-            args = ["build", *(["--full-refresh"] if full_refresh else []), "--exclude", "resource_type:unit_test"]
-        else:
-            args = dbt_build_args(self.settings, full_refresh)
-        if "--exclude" in args and not spark:
-            self.progress("  tests that passed on this project left out (docs/operations.md#when-a-run-skips-dbt)")
-        try:
-            run_dbt(
-                self.settings,
-                args,
-                progress=self.progress,
-                on_start=lambda pid: self.checkpoint("dbt_started"),
-            )
-        finally:
-            invocation = read_invocation(self.settings.dbt_work_dir / "target" / "run_results.json")
-            values: dict[str, Any] = {
-                "dbt_seconds": time.monotonic() - began,
-                "build_mode": "full refresh" if full_refresh else "incremental",
-            }
-            if invocation is not None and invocation.started_at >= began_at:  # not a stale file
-                values.update(invocation.history_values())
-                if is_full_clean_build(invocation):
-                    record_build(self.settings, invocation)
-            self.record(values)
+        self.build_skipped = run_build(
+            self.settings,
+            full_refresh,
+            progress=self.progress,
+            record=self.record,
+            on_start=lambda pid: self.checkpoint("dbt_started"),
+        )
 
     def freshness(self) -> None:
         """dbt source freshness on the raw tables, recorded; stale tables are warnings, never failures. After a

@@ -23,12 +23,12 @@ from synapscale.errors import UserError
 from synapscale.prices.litellm import (
     PROVIDER_NAMES,
     ImportReport,
-    Rates,
     _choose_entries,
     _flag,
     _whole_number,
     read_litellm_catalog,
 )
+from synapscale.prices.litellm_rates import Rates
 from synapscale.prices.seeds import write_seed
 
 FALLBACK_FILE = "litellm_prices.csv"

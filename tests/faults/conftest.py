@@ -11,26 +11,16 @@ import pytest
 
 from synapscale.generate import GeneratorConfig, write_dataset
 from tests.faults.harness import check_serve, landing_events
-from tests.support.cli import Published
+from tests.support.cli import Folders, Published, private_copy
 
 # Small on purpose: the faults are about processes and files, not volume (2 usage months, Feb-Mar 2025).
 NEW_BATCH = GeneratorConfig(events=2_000, days=45, workspaces=3, users=9, seed=12, file_format="jsonl")
 
 
 @dataclass(frozen=True)
-class Warehouse:
-    landing: Path
-    warehouse: Path
+class Warehouse(Folders):
     base_version: int
     base_rows: int
-
-    @property
-    def serve_db(self) -> Path:
-        return self.warehouse / "serve.duckdb"
-
-    @property
-    def build_db(self) -> Path:
-        return self.warehouse / "build.duckdb"
 
     def expected_events(self) -> int:
         """Distinct usage events in every landing file, counted with polars."""
@@ -46,9 +36,7 @@ def new_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def warehouse(published: Published, new_batch: Path, tmp_path: Path) -> Warehouse:
-    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
-    shutil.copytree(published.landing, landing)
-    shutil.copytree(published.warehouse, warehouse)
+    landing, warehouse = private_copy(published, tmp_path)
     for path in new_batch.iterdir():
         shutil.copy2(path, landing / path.name)
     version, rows = check_serve(warehouse / "serve.duckdb")

@@ -165,9 +165,10 @@ def test_clean_dataset_ingests_without_quarantine(dataset: tuple[Path, list[Path
 
 @pytest.mark.parametrize("file_format", ["jsonl", "parquet"])
 def test_rates_balance_per_file(tmp_path: Path, file_format: str) -> None:
+    events = 10_000
     config = GeneratorConfig(
-        events=30_000,
-        days=45,
+        events=events,
+        days=20,
         seed=5,
         bad_rate=0.02,
         duplicate_rate=0.03,
@@ -182,9 +183,9 @@ def test_rates_balance_per_file(tmp_path: Path, file_format: str) -> None:
     assert report.ok
     for result in report.files:
         assert result.read == result.loaded + result.duplicates + result.quarantined, result.file
-    assert report.quarantined == round(30_000 * 0.02)
-    assert report.duplicates == round(30_000 * 0.03)
-    assert query(db, "select count(distinct event_id) from raw.usage_events")[0][0] == 30_000 - round(30_000 * 0.02)
+    assert report.quarantined == round(events * 0.02)
+    assert report.duplicates == round(events * 0.03)
+    assert query(db, "select count(distinct event_id) from raw.usage_events")[0][0] == events - round(events * 0.02)
     reasons = dict(query(db, "select reason_code, count(*) from raw.quarantine group by 1"))
     assert set(reasons) == {
         "negative_tokens",

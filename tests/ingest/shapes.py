@@ -27,8 +27,19 @@ def rows(db: Path, columns: str = COLUMNS) -> dict[str, tuple]:
     return {row[0]: tuple(row[1:]) for row in query(db, f"select event_id, {columns} from raw.usage_events")}
 
 
+def shape_rows(
+    tmp_path: Path, path: Path, adapter: str, loaded: int, attribution: Attribution | None = None
+) -> tuple[Path, dict[str, tuple]]:
+    """Load one fixture file of a single shape; check detection chose `adapter` and every record of the file was
+    loaded (none quarantined, none a duplicate); the build database and its rows (`rows`)."""
+    db, report = load(tmp_path, path, attribution=attribution)
+    (result,) = report.files
+    assert (result.adapter, result.read, result.loaded) == (adapter, loaded, loaded)  # read = loaded + the rest
+    return db, rows(db)
+
+
 def reasons(db: Path) -> list[tuple[int, str]]:
     return sorted(query(db, "select source_line, reason_code from raw.quarantine"))
 
 
-__all__ = ["FIXTURES", "load", "query", "reasons", "rows"]
+__all__ = ["FIXTURES", "load", "query", "reasons", "rows", "shape_rows"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.ingest.shapes import FIXTURES, load, query, rows
+from tests.ingest.shapes import FIXTURES, load, query, shape_rows
 
 MESSAGES = FIXTURES / "anthropic_messages" / "messages.jsonl"
 CONVERSE = FIXTURES / "bedrock_converse" / "converse.jsonl"
@@ -16,10 +16,9 @@ PROFILE = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 
 
 def test_anthropic_counts_are_made_inclusive(tmp_path: Path) -> None:
-    db, report = load(tmp_path, MESSAGES)
-    assert (report.files[0].adapter, report.files[0].loaded, report.files[0].quarantined) == ("anthropic", 5, 0)
+    _, got = shape_rows(tmp_path, MESSAGES, "anthropic", loaded=5)
     # (provider, model, operation, input, output, cache read, cache write, of which 1h, reasoning)
-    assert rows(db) == {
+    assert got == {
         # 2048 uncached + 1800 read + 248 written = 4096; the 1-hour part of the 248 writes is 100
         "am-cache-1h-docs": ("anthropic", "claude-sonnet-4-5", "chat", 4096, 503, 1800, 248, 100, 0),
         # iterations: 180000 + 23000 = 203000 in, 3500 + 1000 = 4500 out (the top level, 23000/1000, is one of them)
@@ -48,9 +47,8 @@ def test_anthropic_inclusive_input_recomputed_from_the_file(tmp_path: Path) -> N
 
 
 def test_bedrock_converse_adds_cache_tokens_to_input(tmp_path: Path) -> None:
-    db, report = load(tmp_path, CONVERSE)
-    assert (report.files[0].adapter, report.files[0].loaded) == ("bedrock_converse", 2)
-    assert rows(db) == {
+    db, got = shape_rows(tmp_path, CONVERSE, "bedrock_converse", loaded=2)
+    assert got == {
         "bc-otel-cassette": ("bedrock", "amazon.titan-text-lite-v1", "chat", 8, 10, 0, 0, 0, 0),
         # inputTokens 100 + cacheRead 1200 + cacheWrite 300 = 1600 (= totalTokens 1650 - outputTokens 50);
         # cacheDetails: 200 of the 300 writes with ttl 1h
@@ -61,9 +59,8 @@ def test_bedrock_converse_adds_cache_tokens_to_input(tmp_path: Path) -> None:
 
 
 def test_gemini_rest_and_sdk_dumps(tmp_path: Path) -> None:
-    db, report = load(tmp_path, GEMINI)
-    assert (report.files[0].adapter, report.files[0].loaded) == ("gemini", 4)
-    assert rows(db) == {
+    _, got = shape_rows(tmp_path, GEMINI, "gemini", loaded=4)
+    assert got == {
         # REST: prompt 8; output = candidates 339 + thoughts 2292 = 2631 (total 2639 = 8 + 2631)
         "gg-vertex-cassette": ("google", "gemini-2.5-flash", "chat", 8, 2631, 0, 0, 0, 2292),
         # SDK dump: input = prompt 22 (cached 16 inside) + tool-use prompt 303 = 325;

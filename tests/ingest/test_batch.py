@@ -28,7 +28,7 @@ COUNTS = (
 @pytest.mark.parametrize("file_format", ["jsonl", "parquet"])
 def test_a_batch_loads_what_one_file_at_a_time_loads(tmp_path: Path, file_format: str) -> None:
     config = GeneratorConfig(
-        events=4_000, days=20, workspaces=3, users=9, seed=9, bad_rate=0.03, duplicate_rate=0.05,
+        events=1_500, days=10, workspaces=3, users=9, seed=9, bad_rate=0.03, duplicate_rate=0.05,
         late_rate=0.05, file_format=file_format,
     )  # fmt: skip
     landing = tmp_path / "landing"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingest.attribution import Attribution
-from tests.ingest.shapes import FIXTURES, load, query, reasons, rows
+from tests.ingest.shapes import FIXTURES, load, query, reasons, rows, shape_rows
 
 SPANS = FIXTURES / "otel_genai" / "spans_as_exported.jsonl"
 SPEND_LOGS = FIXTURES / "litellm_spend_logs" / "spend_logs.json"
@@ -120,10 +120,9 @@ def test_litellm_attribution_by_team_and_key(tmp_path: Path) -> None:
 
 
 def test_langfuse_observations_page(tmp_path: Path) -> None:
-    db, report = load(tmp_path, LANGFUSE, attribution=WORKSPACE)
     # five observations, one SPAN (not a call): four records
-    assert (report.files[0].adapter, report.files[0].read, report.files[0].loaded) == ("langfuse", 4, 4)
-    assert rows(db) == {
+    db, got = shape_rows(tmp_path, LANGFUSE, "langfuse", loaded=4, attribution=WORKSPACE)
+    assert got == {
         # exclusive buckets: input 10 + input_cached_tokens 90 = 100; output 5 + output_reasoning_tokens 15 = 20
         "obs-gen-1": ("openai", "gpt-4o-2024-08-06", "chat", 100, 20, 90, 0, 0, 15),
         "obs-emb-1": ("openai", "text-embedding-3-small", "embeddings", 12, 0, 0, 0, 0, 0),
@@ -147,9 +146,8 @@ def test_langfuse_observations_page(tmp_path: Path) -> None:
 
 
 def test_helicone_requests_export(tmp_path: Path) -> None:
-    db, report = load(tmp_path, HELICONE, attribution=WORKSPACE)
-    assert (report.files[0].adapter, report.files[0].loaded, report.files[0].quarantined) == ("helicone", 3, 0)
-    assert rows(db) == {
+    db, got = shape_rows(tmp_path, HELICONE, "helicone", loaded=3, attribution=WORKSPACE)
+    assert got == {
         # prompt 300 + cache read 1024 = 1324
         "h-req-1": ("openai", "gpt-4o-mini-2024-07-18", "chat", 1324, 256, 1024, 0, 0, 0),
         # prompt 100 + cache read 3000 + cache write 2000 = 5100

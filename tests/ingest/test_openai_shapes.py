@@ -8,17 +8,16 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from tests.ingest.shapes import FIXTURES, load, query, reasons, rows
+from tests.ingest.shapes import FIXTURES, load, query, reasons, rows, shape_rows
 
 CHAT = FIXTURES / "openai_compatible" / "chat_completions.jsonl"
 RESPONSES = FIXTURES / "openai_responses" / "responses.jsonl"
 
 
 def test_chat_completions_provider_comes_from_the_record(tmp_path: Path) -> None:
-    db, report = load(tmp_path, CHAT)
-    assert (report.files[0].adapter, report.files[0].read, report.files[0].loaded) == ("openai", 7, 7)
+    _, got = shape_rows(tmp_path, CHAT, "openai", loaded=7)
     # (provider, model, operation, input, output, cache read, cache write, of which 1h, reasoning)
-    assert rows(db) == {
+    assert got == {
         # the OpenAI docs example: prompt 19, completion 10
         "oc-openai-docs": ("openai", "gpt-5.4", "chat", 19, 10, 0, 0, 0, 0),
         # prompt_filter_results -> azure; completion 1843 includes reasoning 448
@@ -51,10 +50,9 @@ def test_finish_reasons_and_message_ids(tmp_path: Path) -> None:
 
 
 def test_responses_usage_is_read_as_inclusive_openai_counts(tmp_path: Path) -> None:
-    db, report = load(tmp_path, RESPONSES)
     # usage.input_tokens / output_tokens also exist in Anthropic's usage: the Responses markers decide.
-    assert (report.files[0].adapter, report.files[0].loaded, report.files[0].quarantined) == ("openai_responses", 5, 0)
-    assert rows(db) == {
+    db, got = shape_rows(tmp_path, RESPONSES, "openai_responses", loaded=5)
+    assert got == {
         # cassette: input 14 (cached 0, cache writes 0), output 50
         "or-cassette": ("openai", "gpt-4o-mini-2024-07-18", "chat", 14, 50, 0, 0, 0, 0),
         # reasoning guide: output 1186 includes reasoning 1024 (not 1186 + 1024 as Anthropic-style adding would give)

@@ -29,10 +29,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from synapscale.generate import GeneratorConfig, write_dataset
 from synapscale.spark import built_tables, read_back
 from tests.spark.parity import TableParity, compare
 from tests.support.cli import synapscale
+from tests.support.datasets import write_history
 from tests.support.paths import PROJECT_DIR
 
 CUT = date(2025, 3, 1)  # batch 1: everything landed before it; batch 2: the rest
@@ -155,18 +155,7 @@ def _run(timings: dict[str, float], name: str, *args: str) -> None:
 @pytest.fixture(scope="module")
 def parity(tmp_path_factory: pytest.TempPathFactory) -> Parity:
     root = tmp_path_factory.mktemp("spark_parity")
-    config = GeneratorConfig(
-        events=EVENTS,
-        days=120,
-        workspaces=8,
-        users=60,
-        seed=14,
-        end=date(2025, 3, 31),
-        late_rate=0.02,
-        duplicate_rate=0.01,
-        bad_rate=0.002,
-    )
-    write_dataset(config, root / "generated")
+    write_history(root / "generated", events=EVENTS, days=120, seed=14, late_rate=0.02)
     _small_budgets(root / "generated" / "workspaces.parquet")
     landing, warehouse = root / "landing", root / "warehouse"
     landing.mkdir()

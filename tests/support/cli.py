@@ -13,12 +13,11 @@ from tests.support.paths import PROJECT_DIR
 
 
 @dataclass(frozen=True)
-class Published:
-    """A warehouse built from tests/fixtures/landing by `synapscale run`."""
+class Folders:
+    """A landing folder and the warehouse folder a run builds from it."""
 
     landing: Path
     warehouse: Path
-    first_run: subprocess.CompletedProcess[str]
 
     @property
     def serve_db(self) -> Path:
@@ -27,6 +26,13 @@ class Published:
     @property
     def build_db(self) -> Path:
         return self.warehouse / "build.duckdb"
+
+
+@dataclass(frozen=True)
+class Published(Folders):
+    """A warehouse built from tests/fixtures/landing by `synapscale run`."""
+
+    first_run: subprocess.CompletedProcess[str]
 
 
 def private_copy(published: Published, tmp_path: Path) -> tuple[Path, Path]:

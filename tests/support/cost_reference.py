@@ -179,6 +179,22 @@ def _first(*values: Decimal | None) -> Decimal:
     raise ValueError("no rate")
 
 
+def _rates(r: dict[str, Decimal | None], tier: bool) -> tuple[Decimal, ...]:
+    """(input, cache read, cache write 5m, cache write 1h, output, reasoning) rates with their fallbacks."""
+    if tier:
+        input_rate = _first(r["tier_input_usd_per_1m"], r["input_usd_per_1m"])
+        output_rate = _first(r["tier_output_usd_per_1m"], r["output_usd_per_1m"])
+        read_rate = _first(r["tier_cache_read_usd_per_1m"], input_rate)
+        write_rate = _first(r["tier_cache_write_usd_per_1m"], input_rate)
+        write_1h_rate = _first(r["tier_cache_write_1h_usd_per_1m"], write_rate)
+        return input_rate, read_rate, write_rate, write_1h_rate, output_rate, output_rate
+    input_rate, output_rate = _first(r["input_usd_per_1m"]), _first(r["output_usd_per_1m"])
+    read_rate = _first(r["cache_read_usd_per_1m"], input_rate)
+    write_rate = _first(r["cache_write_usd_per_1m"], input_rate)
+    write_1h_rate = _first(r["cache_write_1h_usd_per_1m"], write_rate)
+    return input_rate, read_rate, write_rate, write_1h_rate, output_rate, _first(r["reasoning_usd_per_1m"], output_rate)
+
+
 def expected_cost(call: dict[str, Any], llm_id: str | None, prices: dict[str, list[PriceRow]]) -> Expected:
     """The cost rules of docs/cost.md, written out plainly."""
     price = price_in_force(prices.get(llm_id, []), call["occurred_at"]) if llm_id else None
@@ -200,21 +216,8 @@ def expected_cost(call: dict[str, Any], llm_id: str | None, prices: dict[str, li
         if uncached < 0 or visible < 0 or write_5m < 0:
             reason = "invalid_token_counts"
         else:
-            r = price.rates
             tier = price.tier_threshold_tokens is not None and input_tokens > price.tier_threshold_tokens
-            if tier:
-                input_rate = _first(r["tier_input_usd_per_1m"], r["input_usd_per_1m"])
-                output_rate = _first(r["tier_output_usd_per_1m"], r["output_usd_per_1m"])
-                read_rate = _first(r["tier_cache_read_usd_per_1m"], input_rate)
-                write_rate = _first(r["tier_cache_write_usd_per_1m"], input_rate)
-                write_1h_rate = _first(r["tier_cache_write_1h_usd_per_1m"], write_rate)
-                reasoning_rate = output_rate
-            else:
-                input_rate, output_rate = _first(r["input_usd_per_1m"]), _first(r["output_usd_per_1m"])
-                read_rate = _first(r["cache_read_usd_per_1m"], input_rate)
-                write_rate = _first(r["cache_write_usd_per_1m"], input_rate)
-                write_1h_rate = _first(r["cache_write_1h_usd_per_1m"], write_rate)
-                reasoning_rate = _first(r["reasoning_usd_per_1m"], output_rate)
+            input_rate, read_rate, write_rate, write_1h_rate, output_rate, reasoning_rate = _rates(price.rates, tier)
             with localcontext() as ctx:
                 ctx.prec = 60
                 computed = (
@@ -264,23 +267,32 @@ def _tokens(rng: random.Random, threshold: int | None) -> dict[str, int | None]:
         input_tokens = rng.randint(5_000, 128_000)
     else:
         input_tokens = rng.randint(128_000, 1_000_000)
-    cache_read = rng.randint(0, input_tokens) if rng.random() < 0.35 else 0
-    cache_write = rng.randint(0, input_tokens - cache_read) if rng.random() < 0.25 else 0
-    write_1h = rng.randint(0, cache_write) if rng.random() < 0.5 else 0  # the 1-hour part of the writes
-    output_tokens = rng.randint(0, 20_000)
-    reasoning = rng.randint(0, output_tokens) if rng.random() < 0.35 else 0
+    tokens = split_tokens(rng, input_tokens, read=0.35, write=0.25, max_output=20_000, reasoning=0.35)
     roll = rng.random()
     if roll < 0.02:  # inconsistent counts (ingest would quarantine them; the model must not price them)
-        cache_read = input_tokens + rng.randint(1, 50)
+        tokens["cache_read_input_tokens"] = input_tokens + rng.randint(1, 50)
     elif roll < 0.03:
-        write_1h = cache_write + rng.randint(1, 50)
+        tokens["cache_creation_1h_input_tokens"] = tokens["cache_creation_input_tokens"] + rng.randint(1, 50)
+    return tokens
+
+
+def split_tokens(
+    rng: random.Random, input_tokens: int, *, read: float, write: float, max_output: int, reasoning: float
+) -> dict[str, int | None]:
+    """A call's token counts around `input_tokens`: cache reads (with chance `read`) and writes (`write`) inside
+    the input, half of the writes' calls with a 1-hour part, output up to `max_output`, reasoning (`reasoning`)
+    inside it."""
+    cache_read = rng.randint(0, input_tokens) if rng.random() < read else 0
+    cache_write = rng.randint(0, input_tokens - cache_read) if rng.random() < write else 0
+    write_1h = rng.randint(0, cache_write) if rng.random() < 0.5 else 0  # the 1-hour part of the writes
+    output_tokens = rng.randint(0, max_output)
     return {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "cache_read_input_tokens": cache_read,
         "cache_creation_input_tokens": cache_write,
         "cache_creation_1h_input_tokens": write_1h,
-        "reasoning_output_tokens": reasoning,
+        "reasoning_output_tokens": rng.randint(0, output_tokens) if rng.random() < reasoning else 0,
     }
 
 

@@ -8,10 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.support.warehouse import create_raw, insert_raw, query, run_dbt
-
 
 CLOSED = {"closed_billing_period": "2025-02-01"}  # January and February 2025 are closed
 

@@ -16,7 +16,6 @@ from polars.testing import assert_frame_equal
 
 from tests.support.warehouse import CORE_TABLES, create_raw, insert_raw, query, read_table, run_dbt
 
-
 PRIMARY_KEYS = {
     "llms": "llm_id",
     "usage_logs": "event_id",

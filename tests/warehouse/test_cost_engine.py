@@ -172,6 +172,33 @@ def test_unpriced_calls_have_null_cost_never_zero(priced_warehouse: PricedWareho
     assert bad == [(0,)]
 
 
+def _litellm_cost(litellm: Any, key: str, provider: str, call: dict[str, Any]) -> Decimal:
+    """litellm.cost_per_token of the call's usage (prompt + completion), as an exact Decimal of its float."""
+    from litellm.types.utils import (  # noqa: PLC0415 (dev dependency, slow to import)
+        CacheCreationTokenDetails,
+        CompletionTokensDetailsWrapper,
+        PromptTokensDetailsWrapper,
+        Usage,
+    )
+
+    write, write_1h = call["cache_creation_input_tokens"], call["cache_creation_1h_input_tokens"]
+    usage = Usage(
+        prompt_tokens=call["input_tokens"],
+        completion_tokens=call["output_tokens"],
+        total_tokens=call["input_tokens"] + call["output_tokens"],
+        prompt_tokens_details=PromptTokensDetailsWrapper(
+            cached_tokens=call["cache_read_input_tokens"],
+            cache_creation_tokens=write,
+            cache_creation_token_details=CacheCreationTokenDetails(
+                ephemeral_5m_input_tokens=write - write_1h, ephemeral_1h_input_tokens=write_1h
+            ),
+        ),
+        completion_tokens_details=CompletionTokensDetailsWrapper(reasoning_tokens=call["reasoning_output_tokens"]),
+    )
+    prompt_cost, completion_cost = litellm.cost_per_token(model=key, custom_llm_provider=provider, usage_object=usage)
+    return Decimal(repr(prompt_cost)) + Decimal(repr(completion_cost))
+
+
 def test_computed_cost_equals_litellms_own_calculator(priced_warehouse: PricedWarehouse) -> None:
     """Every computed cost of a model priced from a LiteLLM entry - the fallback's (shipped catalog) and the
     fixture's imported ones - equals litellm.cost_per_token on the same usage, to 1e-9 USD: 5-minute and 1-hour
@@ -180,12 +207,6 @@ def test_computed_cost_equals_litellms_own_calculator(priced_warehouse: PricedWa
     (checked), plus the fixture's entries, registered."""
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     import litellm  # noqa: PLC0415 (dev dependency, slow to import)
-    from litellm.types.utils import (  # noqa: PLC0415
-        CacheCreationTokenDetails,
-        CompletionTokensDetailsWrapper,
-        PromptTokensDetailsWrapper,
-        Usage,
-    )
 
     bundled = Path(litellm.__file__).parent / "model_prices_and_context_window_backup.json"
     assert bundled.read_bytes() == gzip.decompress(shipped_catalog(priced_warehouse.seeds_dir).read_bytes())
@@ -209,23 +230,7 @@ def test_computed_cost_equals_litellms_own_calculator(priced_warehouse: PricedWa
         else:
             continue
         write, write_1h = call["cache_creation_input_tokens"], call["cache_creation_1h_input_tokens"]
-        usage = Usage(
-            prompt_tokens=call["input_tokens"],
-            completion_tokens=call["output_tokens"],
-            total_tokens=call["input_tokens"] + call["output_tokens"],
-            prompt_tokens_details=PromptTokensDetailsWrapper(
-                cached_tokens=call["cache_read_input_tokens"],
-                cache_creation_tokens=write,
-                cache_creation_token_details=CacheCreationTokenDetails(
-                    ephemeral_5m_input_tokens=write - write_1h, ephemeral_1h_input_tokens=write_1h
-                ),
-            ),
-            completion_tokens_details=CompletionTokensDetailsWrapper(reasoning_tokens=call["reasoning_output_tokens"]),
-        )
-        prompt_cost, completion_cost = litellm.cost_per_token(
-            model=key, custom_llm_provider=provider, usage_object=usage
-        )
-        theirs = Decimal(repr(prompt_cost)) + Decimal(repr(completion_cost))
+        theirs = _litellm_cost(litellm, key, provider, call)
         if abs(got["computed_cost_usd"] - theirs) > Decimal("1e-9"):
             mismatches.append((key, call, got["computed_cost_usd"], theirs))
         checked["1h" if write_1h else "5m" if write else "none"] += 1

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -21,7 +20,7 @@ import polars as pl
 import pytest
 
 from ingest.load import ingest_paths
-from synapscale.generate import GeneratorConfig, write_dataset
+from tests.support.datasets import write_history
 from tests.support.warehouse import CORE_TABLES, run_dbt
 
 MARTS = (
@@ -139,18 +138,7 @@ class Histories:
 @pytest.fixture(scope="module")
 def histories(tmp_path_factory: pytest.TempPathFactory) -> Histories:
     root = tmp_path_factory.mktemp("marts_incremental")
-    config = GeneratorConfig(
-        events=30_000,
-        days=180,
-        workspaces=8,
-        users=60,
-        seed=7,
-        end=date(2025, 3, 31),
-        late_rate=0.03,
-        duplicate_rate=0.01,
-        bad_rate=0.002,
-    )
-    write_dataset(config, root / "generated")
+    write_history(root / "generated", events=30_000, days=180, seed=7, late_rate=0.03)
     landing = root / "landing"
     landing.mkdir()
     db = root / "incremental" / "build.duckdb"

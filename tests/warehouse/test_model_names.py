@@ -15,7 +15,7 @@ from synapscale.generate.catalog import UNKNOWN_VARIANTS, VARIANTS
 from synapscale.pipeline.dbt import dbt_invocation
 from synapscale.prices.litellm_fallback import shipped_catalog
 from synapscale.prices.model_names import model_name_forms
-from tests.support.paths import FIXTURES, PROJECT_DIR
+from tests.support.paths import PROJECT_DIR
 
 EDGE_CASES = (
     "openai/openai/gpt-4o",  # the routing prefix repeats

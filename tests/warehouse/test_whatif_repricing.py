@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 
 from synapscale.prices.litellm import import_litellm
-from tests.support.cost_reference import LITELLM_FIXTURE, PriceRow, expected_cost, load_prices
+from tests.support.cost_reference import LITELLM_FIXTURE, PriceRow, expected_cost, load_prices, split_tokens
 from tests.support.warehouse import build_warehouse, copy_project, read_table
 
 IMPORT_DATE = date(2026, 12, 1)
@@ -61,7 +61,7 @@ def _instant(rng: random.Random, day: date) -> datetime:
     return start + timedelta(microseconds=rng.randint(0, 86_400 * 10**6 - 1))
 
 
-def _tokens(rng: random.Random) -> dict[str, int]:
+def _tokens(rng: random.Random) -> dict[str, int | None]:
     roll = rng.random()
     if roll < 0.3:  # at and around the tier thresholds
         input_tokens = rng.choice((128_000, 200_000)) + rng.randint(-1, 1)
@@ -71,21 +71,10 @@ def _tokens(rng: random.Random) -> dict[str, int]:
         input_tokens = rng.randint(200_002, 400_000)
     else:
         input_tokens = rng.randint(0, 20_000)
-    cache_read = rng.randint(0, input_tokens) if rng.random() < 0.4 else 0
-    cache_write = rng.randint(0, input_tokens - cache_read) if rng.random() < 0.3 else 0
-    write_1h = rng.randint(0, cache_write) if rng.random() < 0.5 else 0
-    output_tokens = rng.randint(0, 8_000)
-    reasoning = rng.randint(0, output_tokens) if rng.random() < 0.4 else 0
+    tokens = split_tokens(rng, input_tokens, read=0.4, write=0.3, max_output=8_000, reasoning=0.4)
     if rng.random() < 0.01:  # inconsistent counts: neither the engine nor the what-if prices them
-        cache_read = input_tokens + 1
-    return {
-        "input_tokens": input_tokens,
-        "output_tokens": output_tokens,
-        "cache_read_input_tokens": cache_read,
-        "cache_creation_input_tokens": cache_write,
-        "cache_creation_1h_input_tokens": write_1h,
-        "reasoning_output_tokens": reasoning,
-    }
+        tokens["cache_read_input_tokens"] = input_tokens + 1
+    return tokens
 
 
 def _calls(rng: random.Random) -> list[dict[str, Any]]:
