@@ -5,10 +5,12 @@ step of `synapscale bench`) time these; a page added to the app is added here.""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from datetime import timedelta
 
 from app import data
+from app.data.publications import invoices_view, whatif_view
 
 Load = Callable[[data.Serve, data.Filters], object]
 
@@ -22,19 +24,9 @@ def shell(serve: data.Serve, filters: data.Filters) -> object:
     return uncached(data.snapshot)(serve)
 
 
-def invoices_page(serve: data.Serve, filters: data.Filters) -> object:
-    invoices = uncached(data.invoices)(serve, filters)
-    return uncached(data.invoice_lines)(serve, invoices["invoice_id"][0]) if invoices.height else invoices
-
-
 def with_shell(page: Load) -> Load:
     """A whole page load: the shell's queries, then the page's own."""
     return lambda serve, filters: (shell(serve, filters), page(serve, filters))
-
-
-def whatif_page(serve: data.Serve, filters: data.Filters) -> object:
-    targets = uncached(data.whatif_targets)(serve, filters)
-    return uncached(data.whatif)(serve, filters, targets["target_llm_id"][0]) if targets.height else targets
 
 
 def local_days(page: Load) -> Load:
@@ -45,17 +37,13 @@ def local_days(page: Load) -> Load:
 def one_tag(page: Load) -> Load:
     """The same page with the tag filter on the publication's first real tag (the tag filter reads the
     call x tag mart, the largest the spend pages read)."""
-
-    def load(serve: data.Serve, filters: data.Filters) -> object:
-        if serve not in _FIRST_TAG:
-            tags = uncached(data.snapshot)(serve).choices["utc"].tags
-            _FIRST_TAG[serve] = tuple(tag for tag in tags if not tag.startswith("("))[:1]
-        return page(serve, dataclasses.replace(filters, tags=_FIRST_TAG[serve]))
-
-    return load
+    return lambda serve, filters: page(serve, dataclasses.replace(filters, tags=_first_tag(serve)))
 
 
-_FIRST_TAG: dict[data.Serve, tuple[str, ...]] = {}
+@functools.cache
+def _first_tag(serve: data.Serve) -> tuple[str, ...]:
+    tags = uncached(data.snapshot)(serve).choices["utc"].tags
+    return tuple(tag for tag in tags if not tag.startswith("("))[:1]
 
 
 PAGES: dict[str, Load] = {
@@ -72,8 +60,10 @@ PAGES: dict[str, Load] = {
     ),
     "Overview, each workspace's own days": with_shell(local_days(lambda s, f: uncached(data.overview)(s, f))),
     "Cost explorer by user, own days": with_shell(local_days(lambda s, f: uncached(data.cost_explorer)(s, f, "user"))),
-    "Invoices (and one invoice's lines)": with_shell(invoices_page),
-    "What-if repricing (every target, then the cheapest)": with_shell(whatif_page),
+    "Invoices (and one invoice's lines)": with_shell(lambda serve, filters: invoices_view(serve, filters, uncached)),
+    "What-if repricing (every target, then the cheapest)": with_shell(
+        lambda serve, filters: whatif_view(serve, filters, uncached)
+    ),
     "Model performance": with_shell(lambda serve, filters: uncached(data.performance)(serve, filters)),
     "Feedback and quality": with_shell(lambda serve, filters: uncached(data.quality)(serve, filters)),
     "Recommendations": with_shell(lambda serve, filters: uncached(data.recommendations)(serve, filters)),
