@@ -210,3 +210,42 @@
     ) as candidates
     qualify row_number() over (partition by lookup_name order by lookup_priority) = 1
 {%- endmacro %}
+
+{#- The three forms a raw model name is looked up in (docs/cost.md, rule 1), as columns added to every row of
+    `relation`: name_as_reported (lower-cased), name_without_prefixes (also without provider/region/vendor
+    prefixes) and name_normalised (also without date/version suffixes); the SQL counterpart of model_name_forms in
+    synapscale/prices/model_names.py. -#}
+{% macro model_name_forms(relation, name_column) -%}
+    select
+        *,
+        {{ strip_model_name_suffixes('name_without_prefixes') }} as name_normalised
+    from (
+        select
+            *,
+            lower({{ name_column }}) as name_as_reported,
+            {{ strip_model_name_prefixes('lower(' ~ name_column ~ ')') }} as name_without_prefixes
+        from {{ relation }}
+    ) as name_forms
+{%- endmacro %}
+
+{#- Every row of `forms` (built by model_name_forms) with the first of its three name forms that `lookup`
+    (columns lookup_name, llm_id, matched_on) knows, in rule-1 order: matched_llm_id, matched_step
+    ('as_reported', 'prefixes_stripped' or 'normalised') and matched_on; all null when no form matches. -#}
+{% macro match_model_name_forms(forms, lookup) -%}
+    select
+        {{ forms }}.*,
+        coalesce(as_reported.llm_id, without_prefixes.llm_id, without_suffixes.llm_id) as matched_llm_id,
+        case
+            when as_reported.llm_id is not null then 'as_reported'
+            when without_prefixes.llm_id is not null then 'prefixes_stripped'
+            when without_suffixes.llm_id is not null then 'normalised'
+        end as matched_step,
+        coalesce(as_reported.matched_on, without_prefixes.matched_on, without_suffixes.matched_on) as matched_on
+    from {{ forms }}
+    left join {{ lookup }} as as_reported
+        on {{ forms }}.name_as_reported = as_reported.lookup_name
+    left join {{ lookup }} as without_prefixes
+        on {{ forms }}.name_without_prefixes = without_prefixes.lookup_name
+    left join {{ lookup }} as without_suffixes
+        on {{ forms }}.name_normalised = without_suffixes.lookup_name
+{%- endmacro %}

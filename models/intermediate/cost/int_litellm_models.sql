@@ -13,46 +13,31 @@ curated_names as (
 ),
 
 name_forms as (
-    select
-        *,
-        {{ strip_model_name_prefixes('lower(llm_id)') }} as name_without_prefixes
-    from fallback
+    {{ model_name_forms('fallback', 'llm_id') }}
 ),
 
-normalised as (
-    select
-        *,
-        {{ strip_model_name_suffixes('name_without_prefixes') }} as name_normalised
-    from name_forms
+curated_matches as (
+    {{ match_model_name_forms('name_forms', 'curated_names') }}
 ),
 
 final as (
     select
-        normalised.llm_id,
-        normalised.price_id,
-        normalised.litellm_key,
-        normalised.litellm_provider,
-        normalised.provider,
-        normalised.mode,
-        normalised.context_window,
-        normalised.max_output_tokens,
-        normalised.supports_prompt_cache,
-        normalised.supports_reasoning,
-        normalised.supports_vision,
-        normalised.deprecated_on,
-        {{ price_rate_columns('normalised') }},
-        normalised.source
-    from normalised
-    left join curated_names as as_reported
-        on lower(normalised.llm_id) = as_reported.lookup_name
-    left join curated_names as without_prefixes
-        on normalised.name_without_prefixes = without_prefixes.lookup_name
-    left join curated_names as without_suffixes
-        on normalised.name_normalised = without_suffixes.lookup_name
-    where
-        as_reported.llm_id is null
-        and without_prefixes.llm_id is null
-        and without_suffixes.llm_id is null
+        curated_matches.llm_id,
+        curated_matches.price_id,
+        curated_matches.litellm_key,
+        curated_matches.litellm_provider,
+        curated_matches.provider,
+        curated_matches.mode,
+        curated_matches.context_window,
+        curated_matches.max_output_tokens,
+        curated_matches.supports_prompt_cache,
+        curated_matches.supports_reasoning,
+        curated_matches.supports_vision,
+        curated_matches.deprecated_on,
+        {{ price_rate_columns('curated_matches') }},
+        curated_matches.source
+    from curated_matches
+    where curated_matches.matched_llm_id is null
 )
 
 select * from final

@@ -16,7 +16,8 @@ curated_names as (
 litellm_names as (
     select
         lower(llm_id) as lookup_name,
-        llm_id
+        llm_id,
+        'litellm' as matched_on
     from {{ ref('int_litellm_models') }}
 ),
 
@@ -27,61 +28,27 @@ raw_names as (
 ),
 
 name_forms as (
-    select
-        model_raw,
-        lower(model_raw) as name_as_reported,
-        {{ strip_model_name_prefixes('lower(model_raw)') }} as name_without_prefixes
-    from raw_names
+    {{ model_name_forms('raw_names', 'model_raw') }}
 ),
 
-normalised as (
-    select
-        *,
-        {{ strip_model_name_suffixes('name_without_prefixes') }} as model_normalised
-    from name_forms
+curated_matches as (
+    {{ match_model_name_forms('name_forms', 'curated_names') }}
+),
+
+litellm_matches as (
+    {{ match_model_name_forms('name_forms', 'litellm_names') }}
 ),
 
 resolved as (
     select
-        normalised.model_raw,
-        normalised.model_normalised,
-        coalesce(
-            as_reported.llm_id, without_prefixes.llm_id, without_suffixes.llm_id,
-            litellm_as_reported.llm_id, litellm_without_prefixes.llm_id, litellm_without_suffixes.llm_id
-        ) as llm_id,
-        case
-            when as_reported.llm_id is not null then 'as_reported'
-            when without_prefixes.llm_id is not null then 'prefixes_stripped'
-            when without_suffixes.llm_id is not null then 'normalised'
-            when litellm_as_reported.llm_id is not null then 'as_reported'
-            when litellm_without_prefixes.llm_id is not null then 'prefixes_stripped'
-            when litellm_without_suffixes.llm_id is not null then 'normalised'
-        end as model_resolution_step,
-        coalesce(
-            as_reported.matched_on,
-            without_prefixes.matched_on,
-            without_suffixes.matched_on,
-            case
-                when
-                    coalesce(
-                        litellm_as_reported.llm_id, litellm_without_prefixes.llm_id, litellm_without_suffixes.llm_id
-                    ) is not null
-                    then 'litellm'
-            end
-        ) as model_matched_on
-    from normalised
-    left join curated_names as as_reported
-        on normalised.name_as_reported = as_reported.lookup_name
-    left join curated_names as without_prefixes
-        on normalised.name_without_prefixes = without_prefixes.lookup_name
-    left join curated_names as without_suffixes
-        on normalised.model_normalised = without_suffixes.lookup_name
-    left join litellm_names as litellm_as_reported
-        on normalised.name_as_reported = litellm_as_reported.lookup_name
-    left join litellm_names as litellm_without_prefixes
-        on normalised.name_without_prefixes = litellm_without_prefixes.lookup_name
-    left join litellm_names as litellm_without_suffixes
-        on normalised.model_normalised = litellm_without_suffixes.lookup_name
+        curated_matches.model_raw,
+        curated_matches.name_normalised as model_normalised,
+        coalesce(curated_matches.matched_llm_id, litellm_matches.matched_llm_id) as llm_id,
+        coalesce(curated_matches.matched_step, litellm_matches.matched_step) as model_resolution_step,
+        coalesce(curated_matches.matched_on, litellm_matches.matched_on) as model_matched_on
+    from curated_matches
+    inner join litellm_matches
+        on curated_matches.model_raw = litellm_matches.model_raw
 ),
 
 final as (
