@@ -330,6 +330,17 @@
 {#- Spark keeps partition columns last in the table's column order. -#}
 {% macro spark__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [slice_column], 'on_schema_change': 'fail'}) }}{% endmacro %}
 
+{#- Pre-hook of an incremental model: delete its rows whose `key` is in `rebuilt` (SQL of a one-column list) before
+    they are recomputed (nothing on a full build), so a key or slice that no longer has rows goes too. Spark's
+    Parquet tables have no delete: nothing. -#}
+{% macro delete_rebuilt_rows(key, rebuilt) %}{{ return(adapter.dispatch('delete_rebuilt_rows', 'synapscale')(key, rebuilt)) }}{% endmacro %}
+{% macro default__delete_rebuilt_rows(key, rebuilt) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ key }} in ({{ rebuilt }})
+    {%- endif -%}
+{%- endmacro %}
+{% macro spark__delete_rebuilt_rows(key, rebuilt) %}{{ return('') }}{% endmacro %}
+
 {# ---------------------------------------------------------------------------------------------------------
    Text for people (alert messages, reasons)
 --------------------------------------------------------------------------------------------------------- #}
