@@ -330,6 +330,31 @@
 {#- Spark keeps partition columns last in the table's column order. -#}
 {% macro spark__day_slice_config(slice_column) %}{{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [slice_column], 'on_schema_change': 'fail'}) }}{% endmacro %}
 
+{#- Config of a core table rebuilt by key (macros/incremental.sql): DuckDB deletes the rows of the touched keys
+    (pre-hook; `key`: the column or expression, `rebuilt`: the name of the macro giving the touched keys),
+    appends them recomputed and records the watermarks of `sources` (post-hook). Spark's Parquet tables have no
+    delete: Spark rebuilds the table whole. Use: config(**rebuilt_by_key_config('message_id', 'rebuilt_messages', [...])). -#}
+{% macro rebuilt_by_key_config(key, rebuilt, sources) %}{{ return(adapter.dispatch('rebuilt_by_key_config', 'synapscale')(key, rebuilt, sources)) }}{% endmacro %}
+{% macro default__rebuilt_by_key_config(key, rebuilt, sources) -%}
+    {{ return({
+        'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
+        'pre_hook': ['{{ delete_rebuilt_rows("' ~ key ~ '", ' ~ rebuilt ~ '()) }}'],
+        'post_hook': ['{{ record_source_watermarks(' ~ sources ~ ') }}'],
+    }) }}
+{%- endmacro %}
+{% macro spark__rebuilt_by_key_config(key, rebuilt, sources) %}{{ return({'materialized': 'table'}) }}{% endmacro %}
+
+{#- Pre-hook of an incremental model: delete its rows whose `key` is in `rebuilt` (SQL of a one-column list) before
+    they are recomputed (nothing on a full build), so a key or slice that no longer has rows goes too. Spark's
+    Parquet tables have no delete: nothing (the tables rebuilt by key are plain tables there). -#}
+{% macro delete_rebuilt_rows(key, rebuilt) %}{{ return(adapter.dispatch('delete_rebuilt_rows', 'synapscale')(key, rebuilt)) }}{% endmacro %}
+{% macro default__delete_rebuilt_rows(key, rebuilt) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ key }} in ({{ rebuilt }})
+    {%- endif -%}
+{%- endmacro %}
+{% macro spark__delete_rebuilt_rows(key, rebuilt) %}{{ return('') }}{% endmacro %}
+
 {# ---------------------------------------------------------------------------------------------------------
    Text for people (alert messages, reasons)
 --------------------------------------------------------------------------------------------------------- #}

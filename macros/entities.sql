@@ -22,3 +22,45 @@
     from {{ calls }}
     group by {{ key }}
 {%- endmacro %}
+
+{#- The keys of the tables rebuilt by key (macros/incremental.sql) that this run touches. -#}
+
+{#- The calls (core.usage_logs) loaded after this table's watermark of them. -#}
+{% macro new_calls() -%}
+    select * from {{ ref('usage_logs') }}
+    where ingested_at > {{ source_watermark('usage_logs') }}
+{%- endmacro %}
+
+{#- `key` (message_id, conversation_id, event_id) of the new calls. -#}
+{% macro keys_of_new_calls(key) -%}
+    select {{ key }} from ({{ new_calls() }}) as new_calls
+    where {{ key }} is not null
+{%- endmacro %}
+
+{#- The messages of every version of a feedback with a version loaded after the table's watermark: the message
+    it is about now, and any it was about before (its row may have to go). -#}
+{% macro messages_of_new_feedback() -%}
+    select message_id from {{ ref('stg_raw__feedback_events') }}
+    where feedback_id in (
+        select feedback_id from {{ ref('stg_raw__feedback_events') }}
+        where ingested_at > {{ source_watermark('stg_raw__feedback_events') }}
+    )
+{%- endmacro %}
+
+{#- Messages touched by new calls or new feedback (core.messages, the message tags of core.tags). -#}
+{% macro rebuilt_messages() -%}
+    {{ keys_of_new_calls('message_id') }}
+    union
+    {{ messages_of_new_feedback() }}
+{%- endmacro %}
+
+{% macro rebuilt_conversations() -%}
+    {{ keys_of_new_calls('conversation_id') }}
+{%- endmacro %}
+
+{#- The entities of core.tags (entity_type || ':' || entity_id) touched: the new calls and the touched messages. -#}
+{% macro rebuilt_tag_entities() -%}
+    select 'usage_log:' || event_id from ({{ keys_of_new_calls('event_id') }}) as new_calls
+    union all
+    select 'message:' || message_id from ({{ rebuilt_messages() }}) as touched_messages
+{%- endmacro %}

@@ -93,3 +93,76 @@ touched_slices as (
     {%- endif -%}
     {{- return(timestamp_min()) -}}
 {%- endmacro %}
+
+{#-
+    Core entity tables rebuilt by key (docs/core.md, "Entity tables are rebuilt by key"): messages, conversations,
+    conversation_llms, tags.
+
+    Their values aggregate over all the calls (and feedback) of a key - first and last call, counts, cost - so a
+    new call cannot be appended as it is: the key's row is recomputed. A run:
+      1. finds the keys touched by the source rows loaded strictly after the table's watermarks (late rows
+         included: a key is touched whenever its row arrives) - nothing new, no key;
+      2. deletes the rows of those keys (pre-hook, delete_rebuilt_rows in macros/cross_engine.sql) - also the
+         rows a full refresh would no longer have, e.g. a feedback-only message whose feedback moved elsewhere;
+      3. recomputes those keys from ALL their source rows, not from the new slice alone, and appends them;
+      4. records the newest ingested_at of each source it read (post-hook, record_source_watermarks).
+    So an incremental history equals a full refresh, row for row (tests/warehouse/test_marts_incremental.py).
+    The contract columns carry no lineage, so the watermarks live beside the table (rebuild_state): one row
+    per (table, source). No row (first build, lost state): every key is touched, i.e. the table is rebuilt whole.
+    Exact because no load commits while dbt runs (as for core.usage_logs' watermark). Spark rebuilds these
+    tables whole (macros/cross_engine.sql, rebuilt_by_key_config).
+
+    In a model:
+        {{ config(**rebuilt_by_key_config('message_id', 'rebuilt_messages', ['usage_logs'])) }}
+        ... from {{ ref('usage_logs') }} where {{ in_rebuilt_keys('message_id', rebuilt_messages()) }}
+-#}
+
+{#- Where the watermarks of the tables rebuilt by key are kept (schema, table): outside schema core, whose tables
+    are the documented contract. -#}
+{% macro rebuild_state() -%}
+    {{ return(('dbt_state', 'rebuilt_by_key_watermarks')) }}
+{%- endmacro %}
+
+{#- The newest ingested_at of `source` (a model name) this table has read, as a literal fixed when the model
+    compiles (as loaded_watermark); before any real one on a full build or when nothing is recorded. -#}
+{% macro source_watermark(source) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set schema, identifier = rebuild_state() -%}
+        {%- set state = adapter.get_relation(database=this.database, schema=schema, identifier=identifier) -%}
+        {%- if state is not none -%}
+            {%- set sql = 'select ' ~ as_text('max(watermark)') ~ ' from ' ~ state
+                ~ " where model_name = '" ~ this.identifier ~ "' and source_name = '" ~ source ~ "'" -%}
+            {%- set newest = run_query(sql).columns[0].values()[0] -%}
+            {%- if newest is not none -%}
+                {{- return("'" ~ newest ~ "'::" ~ type_timestamptz()) -}}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(timestamp_min()) -}}
+{%- endmacro %}
+
+{#- Filter on the source rows to recompute: those of the keys `rebuilt` (SQL of a one-column key list) on an
+    incremental run, every row on a full build. -#}
+{% macro in_rebuilt_keys(key, rebuilt) -%}
+    {%- if is_incremental() -%}
+        {{ key }} in ({{ rebuilt }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: record the newest ingested_at of each of `sources` (model names) as this table's watermarks. -#}
+{% macro record_source_watermarks(sources) -%}
+    {%- set schema, identifier = rebuild_state() -%}
+    {%- set state = schema ~ '.' ~ identifier -%}
+    create schema if not exists {{ schema }};
+    create table if not exists {{ state }} (
+        model_name {{ type_varchar() }}, source_name {{ type_varchar() }}, watermark {{ type_timestamptz() }}
+    );
+    delete from {{ state }} where model_name = '{{ this.identifier }}';
+    insert into {{ state }}
+    {% for source in sources -%}
+        select '{{ this.identifier }}', '{{ source }}', max(ingested_at) from {{ ref(source) }}
+        {{ 'union all' if not loop.last }}
+    {% endfor %}
+{%- endmacro %}

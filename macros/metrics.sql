@@ -74,13 +74,16 @@
     inner join {{ calls }} on messages.event_id = {{ calls }}.event_id
 {%- endmacro %}
 
-{#- The slices (slice_date, of the calls: slice_expression over usage_logs aliased `calls`) re-opened by feedback:
+{#- The slices (slice_date, of the calls: slice_expression over usage_logs aliased `calls`) re-opened by feedback,
+    which counts on its message's first call (feedback_on_calls):
       * a latest feedback version ingested after the mart's feedback watermark (last_feedback_ingested_at)
-        re-opens the slice of the call it is about;
-      * a call ingested after the mart's call watermark (last_ingested_at) that already has feedback (feedback
-        can land before its call) re-opens its slice.
+        re-opens the slice of the first call of every message any version of it is or was about;
+      * a call ingested after the mart's call watermark (last_ingested_at) that is now the first call of a
+        message with feedback (feedback can land before its call; a late call can precede the first) re-opens
+        the slices of all the message's calls (the previous first call's included).
     `contributes`: the feedback the mart holds (see slices_loaded_after). On a full build: none. -#}
 {% macro slices_with_new_feedback(slice_expression='calls.usage_date', contributes='true') -%}
+    {%- set versions = ref('stg_raw__feedback_events') -%}
     {%- if is_incremental() -%}
         {#- Two filtered joins rather than one join filtered by `or`: each side's filter runs before its join. -#}
         select distinct {{ slice_expression }} as slice_date
@@ -88,7 +91,8 @@
             select * from {{ ref('message_feedbacks') }}
             where ingested_at > {{ slice_watermark('last_feedback_ingested_at') }}
         ) as feedback
-        inner join {{ ref('messages') }} as messages on feedback.message_id = messages.message_id
+        inner join {{ versions }} as versions on feedback.feedback_id = versions.feedback_id
+        inner join {{ ref('messages') }} as messages on versions.message_id = messages.message_id
         inner join {{ ref('usage_logs') }} as calls on messages.event_id = calls.event_id
         where {{ contributes }}
         union
@@ -96,9 +100,10 @@
         from (
             select * from {{ ref('usage_logs') }}
             where ingested_at > {{ slice_watermark('last_ingested_at') }}
-        ) as calls
-        inner join {{ ref('messages') }} as messages on calls.event_id = messages.event_id
+        ) as new_calls
+        inner join {{ ref('messages') }} as messages on new_calls.event_id = messages.event_id
         inner join {{ ref('message_feedbacks') }} as feedback on messages.message_id = feedback.message_id
+        inner join {{ ref('usage_logs') }} as calls on messages.message_id = calls.message_id
         where {{ contributes }}
     {%- else -%}
         {{ no_slices() }}

@@ -1,7 +1,12 @@
+{{ config(**rebuilt_by_key_config('conversation_id', 'rebuilt_conversations', ['usage_logs'])) }}
+
+-- Rebuilt by key (macros/incremental.sql): an incremental run recomputes every model row of the conversations
+-- of the calls loaded since the last build, each from all the conversation's calls.
 with
 
 usage as (
     select * from {{ ref('usage_logs') }}
+    where {{ in_rebuilt_keys('conversation_id', rebuilt_conversations()) }}
 ),
 
 conversation_calls as (

@@ -1,11 +1,18 @@
+{{ config(**rebuilt_by_key_config('message_id', 'rebuilt_messages', ['usage_logs', 'stg_raw__feedback_events'])) }}
+-- depends_on: {{ ref('stg_raw__feedback_events') }}
+
+-- Rebuilt by key (macros/incremental.sql): an incremental run recomputes only the messages of the calls and
+-- feedback loaded since the last build, each from all its calls and feedback.
 with
 
 usage as (
     select * from {{ ref('usage_logs') }}
+    where {{ in_rebuilt_keys('message_id', rebuilt_messages()) }}
 ),
 
 feedback as (
     select * from {{ ref('int_feedback_latest') }}
+    where {{ in_rebuilt_keys('message_id', rebuilt_messages()) }}
 ),
 
 message_calls as (

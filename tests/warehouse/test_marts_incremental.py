@@ -1,9 +1,13 @@
-"""The marts are rebuilt by whole day (or month) slices (macros/incremental.sql) and core.usage_logs prices only
-the calls loaded since its watermark (macros/usage.sql): after a history of incremental runs - new months with
-late events; then re-sent events, feedback landing after its calls, a workspace snapshot that changes timezones
-and late events for a closed billing period; then a run with nothing new - every core table and every mart of
-the cost, performance, trends, quality, data-quality and FOCUS areas equals a full refresh of the same
-warehouse, row for row, and the run with nothing new rewrote no slice.
+"""The marts are rebuilt by whole day (or month) slices (macros/incremental.sql), core.usage_logs prices only
+the calls loaded since its watermark (macros/usage.sql) and the core entity tables recompute only the keys the
+new calls and feedback touch (macros/incremental.sql, rebuilt by key): after a history of incremental runs - new
+months with late events and feedback about messages no call produced; then feedback moved to other messages;
+then re-sent events, feedback landing after its calls, re-sent feedback with a new category or message, calls
+for feedback-only messages, late calls of known messages that become their first call (another model, a
+tag), a workspace snapshot that changes timezones and late events for a closed billing period; then a run with
+nothing new - every core table and every mart of the cost, performance, trends, quality, data-quality and FOCUS
+areas equals a full refresh of the same warehouse, row for row, and the run with nothing new rewrote no slice
+and no entity row.
 
 Ingest as the pipeline does it (ingest.load.ingest_paths), then `dbt run` as a subprocess (the models; their
 tests run elsewhere), so the history takes a few dbt runs of a small generated data set.
@@ -73,7 +77,11 @@ INCREMENTAL = tuple(
         *(f"{scope}_trends_{grain}" for scope in ("workspace", "platform") for grain in ("daily", "weekly", "monthly")),
     )
 )
+# Rebuilt by key: the run with nothing new must leave their rows where they are.
+REBUILT_BY_KEY = ("messages", "conversations", "conversation_llms", "tags")
 CLOSED = {"closed_billing_period": "2025-01-01"}
+ORPHANS = 20  # feedback about messages no call produced (yet): msg_orphan_00 ... msg_orphan_19
+LATE_FIRST_CALLS = 50  # late calls of known messages, a day before their first call, with another model
 
 
 def _write(frame: pl.DataFrame, path: Path) -> Path:
@@ -82,22 +90,73 @@ def _write(frame: pl.DataFrame, path: Path) -> Path:
     return path
 
 
+def _orphan_feedback(feedback: pl.DataFrame) -> pl.DataFrame:
+    """Category feedback about ORPHANS messages no call produced: feedback-only messages."""
+    orphans = feedback.filter(pl.col("kind") == "category").head(ORPHANS)
+    numbers = pl.int_range(ORPHANS, eager=True).cast(pl.String).str.zfill(2)
+    return orphans.with_columns(
+        feedback_id="fb_orphan_" + numbers, message_id="msg_orphan_" + numbers, value=pl.lit("Orphan Label")
+    )
+
+
+def _moved_feedback(feedback: pl.DataFrame, messages: pl.Series, count: int, day: int) -> pl.DataFrame:
+    """A newer version of each feedback (`day` days later), about the first `count` of `messages`, another category."""
+    return feedback.head(count).with_columns(
+        message_id=messages.head(count), created_at=pl.col("created_at") + pl.duration(days=day), value=pl.lit("Moved")
+    )
+
+
+def _calls_of_messages(usage: pl.DataFrame, messages: pl.Series) -> pl.DataFrame:
+    """One new call for each of `messages`, copied from a known call (ids of their own)."""
+    calls = usage.head(messages.len()).with_columns(message_id=messages)
+    return calls.with_columns(event_id="evt_for_" + pl.col("message_id"))
+
+
+def _late_first_calls(usage: pl.DataFrame) -> pl.DataFrame:
+    """For LATE_FIRST_CALLS known messages, a call a day before their first one, with another model and a tag:
+    late for a closed period, it becomes the message's first call and adds a model to its conversation."""
+    called = usage.filter(pl.col("message_id").is_not_null() & (pl.col("occurred_at").dt.year() > 2000))
+    called = called.sort("occurred_at")
+    first = called.unique("message_id", keep="first", maintain_order=True).head(LATE_FIRST_CALLS)
+    models = usage["model"].unique().sort()
+    return first.with_columns(
+        event_id="evt_late_first_" + pl.col("event_id"),
+        occurred_at=pl.col("occurred_at") - pl.duration(days=1),
+        model=pl.when(pl.col("model") == models[0]).then(pl.lit(models[1])).otherwise(pl.lit(models[0])),
+        tags=pl.concat_list(pl.lit(" Late-First ")),
+    )
+
+
 def _landings(generated: Path, stage: Path) -> list[list[Path]]:
     """The generated files split into the landings of successive runs."""
     usage = sorted(generated.glob("usage_20*.parquet"))
     late = sorted(generated.glob("usage_late_landed_*.parquet"))
     feedback = pl.read_parquet(generated / "feedback.parquet").sort("created_at")
     workspaces = pl.read_parquet(generated / "workspaces.parquet")
+    first_month = pl.read_parquet(usage[0])
+    known_messages = first_month["message_id"].unique().sort()
     half = feedback.height // 2
     # First snapshot: every workspace in UTC; the second gives their real zones (their local days move).
     utc_workspaces = _write(workspaces.with_columns(timezone=pl.lit("UTC")), stage / "1" / "workspaces_utc.parquet")
     early_feedback = _write(feedback.head(half), stage / "1" / "feedback_early.parquet")
+    orphans = _orphan_feedback(feedback)
+    orphan_feedback = _write(orphans, stage / "1" / "feedback_orphans.parquet")
+    # Run 2: the first ten orphans' feedback is about known messages after all (their feedback-only rows go).
+    moved_orphans = _write(_moved_feedback(orphans, known_messages, 10, 1), stage / "2" / "feedback_moved.parquet")
     late_feedback = _write(feedback.tail(feedback.height - half), stage / "3" / "feedback_late.parquet")
-    resent = _write(pl.read_parquet(usage[0]).sample(n=200, seed=1), stage / "3" / "usage_resent.parquet")
+    resent = _write(first_month.sample(n=200, seed=1), stage / "3" / "usage_resent.parquet")
+    # Run 3: calls for five orphans; early category feedback re-sent about other messages, with another label.
+    orphan_calls = _calls_of_messages(first_month, orphans["message_id"].slice(10, 5))
+    late_first = _late_first_calls(first_month)
+    calls = _write(pl.concat([orphan_calls, late_first]), stage / "3" / "usage_late_first_calls.parquet")
+    categories = feedback.head(half).filter(pl.col("kind") == "category")
+    regrouped = _write(
+        _moved_feedback(categories, known_messages.reverse(), 30, 2), stage / "3" / "feedback_regrouped.parquet"
+    )
     return [
-        [*usage[:3], utc_workspaces, generated / "users.parquet", early_feedback],
-        [*usage[3:], *late[: len(late) // 2]],
-        [resent, late_feedback, generated / "workspaces.parquet", *late[len(late) // 2 :]],
+        [*usage[:3], utc_workspaces, generated / "users.parquet", early_feedback, orphan_feedback],
+        [*usage[3:], *late[: len(late) // 2], moved_orphans],
+        [resent, late_feedback, calls, regrouped, generated / "workspaces.parquet", *late[len(late) // 2 :]],
         [],  # nothing new
     ]
 
@@ -122,9 +181,11 @@ def _differences(incremental: Path, full: Path, mart: str, schema: str = "marts"
 
 
 def _row_versions(db: Path) -> dict[str, tuple[int, int]]:
-    """Rows and the highest rowid of each sliced mart: a slice deleted and inserted again gets new rowids."""
+    """Rows and the highest rowid of each sliced mart and each table rebuilt by key: a slice or key deleted and
+    inserted again gets new rowids."""
+    relations = [f"marts.{mart}" for mart in INCREMENTAL] + [f"core.{table}" for table in REBUILT_BY_KEY]
     with duckdb.connect(str(db), read_only=True) as con:
-        return {mart: con.execute(f"select count(*), max(rowid) from marts.{mart}").fetchone() for mart in INCREMENTAL}
+        return {name: con.execute(f"select count(*), max(rowid) from {name}").fetchone() for name in relations}
 
 
 @dataclass(frozen=True)
@@ -171,7 +232,7 @@ def test_core_tables_after_the_history_equal_a_full_refresh(histories: Histories
     assert _differences(histories.incremental, histories.full, table, schema="core") == 0
 
 
-def test_a_run_with_nothing_new_rewrites_no_slice(histories: Histories) -> None:
+def test_a_run_with_nothing_new_rewrites_no_slice_and_no_key(histories: Histories) -> None:
     assert histories.after_idle_run == histories.before_idle_run
 
 
@@ -187,3 +248,15 @@ def test_the_history_exercised_what_it_claims(histories: Histories) -> None:
         assert late[0] >= 1
         skipped = con.execute("select sum(duplicates_skipped) from raw.load_manifest").fetchone()[0]
         assert skipped >= 200
+        # orphans 00-09 moved to known messages (their rows went), 10-14 got a call, 15-19 are left feedback-only
+        orphans = con.execute(
+            "select message_id, is_feedback_only, calls from core.messages"
+            " where message_id like 'msg_orphan_%' order by message_id"
+        ).fetchall()
+        assert orphans == [(f"msg_orphan_{n}", n >= 15, 0 if n >= 15 else 1) for n in range(10, 20)]
+        first_calls = con.execute("select count(*) from core.messages where event_id like 'evt_late_first_%'")
+        assert first_calls.fetchone()[0] == LATE_FIRST_CALLS
+        late_tags = con.execute("select count(*) from core.tags where tag = 'late-first'").fetchone()[0]
+        assert late_tags == LATE_FIRST_CALLS
+        moved = con.execute("select count(distinct message_id) from core.tags where tag = 'moved'").fetchone()[0]
+        assert moved == 10 + 30

@@ -1,8 +1,14 @@
-{{ config(materialized='incremental', **day_slice_config('usage_date')) }}
+{% set contributes = "feedback.kind = 'category' and feedback.category is not null" %}
+{{ config(
+    materialized='incremental',
+    pre_hook="{{ delete_rebuilt_rows('usage_date', slices_with_new_feedback('calls.usage_date', \"" ~ contributes ~ "\")) }}",
+    **day_slice_config('usage_date')
+) }}
 
 -- Category feedback (kind 'category': helpful, incorrect, too_long, ...) per model x UTC day of the call x
--- category label as sent (trimmed). Incremental by UTC day; only category feedback re-opens a day.
-{% set contributes = "feedback.kind = 'category' and feedback.category is not null" %}
+-- category label as sent (trimmed). Incremental by UTC day; only category feedback re-opens a day. A day can
+-- lose all its rows (its one category feedback moved to another message): the pre-hook deletes the re-opened
+-- days first, as delete+insert only replaces the days that still have rows.
 
 with
 
