@@ -8,6 +8,8 @@
 -- Cache writes here are ALL writes: the 5-minute (cache_write) and the 1-hour (cache_write_1h) buckets.
 {% set contributes = '(cache_read_tokens > 0 or cache_write_tokens > 0 or cache_write_1h_tokens > 0)'
     ~ ' and applied_input_usd_per_1m is not null' %}
+{#- The columns it groups by, written once for the group by and the final select. -#}
+{% set grain = ['usage_date', 'workspace_id', 'model', 'provider'] %}
 
 with
 
@@ -27,10 +29,7 @@ cached_calls as (
 
 daily as (
     select
-        usage_date,
-        workspace_id,
-        model,
-        provider,
+        {{ grain | join(', ') }},
         count(*) as cached_calls,
         sum(cache_read_tokens) as cache_read_tokens,
         sum(cache_write_tokens + cache_write_1h_tokens) as cache_write_tokens,
@@ -40,15 +39,12 @@ daily as (
         sum(cache_write_at_input_rate_usd) as cache_write_at_input_rate_usd,
         max(ingested_at) as last_ingested_at
     from cached_calls
-    group by usage_date, workspace_id, model, provider
+    group by {{ grain | join(', ') }}
 ),
 
 final as (
     select
-        usage_date,
-        workspace_id,
-        model,
-        provider,
+        {{ grain | join(', ') }},
         cached_calls::bigint as cached_calls,
         cache_read_tokens::bigint as cache_read_tokens,
         cache_write_tokens::bigint as cache_write_tokens,

@@ -4,6 +4,8 @@
 -- under EACH of its tags, so summing across tags double counts: filter on one tag, or use cost_daily for
 -- totals. Calls without tags appear under the tag '(untagged)'. Tags are core.tags' normalised labels
 -- (trimmed, lower-cased, each once per call). Incremental by UTC day, like cost_hourly.
+{#- The columns it groups by, written once for the group by and the final select. -#}
+{% set grain = ['usage_date', 'workspace_id', 'user_id', 'model', 'provider', 'tag'] %}
 with
 
 {{ sliced_source('usage', ref('usage_logs'), slices_of_new_calls()) }},
@@ -26,25 +28,15 @@ calls_by_tag as (
 
 daily as (
     select
-        usage_date,
-        workspace_id,
-        user_id,
-        model,
-        provider,
-        tag,
+        {{ grain | join(', ') }},
         {{ call_cost_measures() }}
     from calls_by_tag
-    group by usage_date, workspace_id, user_id, model, provider, tag
+    group by {{ grain | join(', ') }}
 ),
 
 final as (
     select
-        usage_date,
-        workspace_id,
-        user_id,
-        model,
-        provider,
-        tag,
+        {{ grain | join(', ') }},
         {{ cost_measure_columns() }}
     from daily
 )

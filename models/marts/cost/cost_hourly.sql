@@ -5,6 +5,10 @@
 -- UTC+05:30, Asia/Kathmandu +05:45), so any workspace's own days sum exactly from these rows.
 -- Incremental by UTC day (macros/incremental.sql): the days of calls loaded since the last run are rebuilt
 -- whole; so are every day of a workspace whose timezone changed (its local dates move).
+{#- The columns it groups by, written once for the group by and the final select. -#}
+{% set grain = [
+    'usage_hour', 'usage_date', 'local_date', 'timezone', 'workspace_id', 'user_id', 'model', 'provider'
+] %}
 with
 
 workspaces as (
@@ -38,17 +42,10 @@ calls_with_local_date as (
 
 hourly as (
     select
-        usage_hour,
-        usage_date,
-        local_date,
-        timezone,
-        workspace_id,
-        user_id,
-        model,
-        provider,
+        {{ grain | join(', ') }},
         {{ call_cost_measures() }}
     from calls_with_local_date
-    group by usage_hour, usage_date, local_date, timezone, workspace_id, user_id, model, provider
+    group by {{ grain | join(', ') }}
 ),
 
 final as (
@@ -56,14 +53,7 @@ final as (
         {{ surrogate_key([
             timestamp_text('usage_hour'), as_text('local_date'), 'workspace_id', 'user_id', 'model', 'provider'
         ]) }} as cost_hourly_id,
-        usage_hour,
-        usage_date,
-        local_date,
-        timezone,
-        workspace_id,
-        user_id,
-        model,
-        provider,
+        {{ grain | join(', ') }},
         {{ cost_measure_columns() }}
     from hourly
 )

@@ -5,6 +5,8 @@
 -- workspace grain the dashboard's Feedback and quality page reads, its per-model figures summed over the
 -- categories and its category chart from the labelled rows. Only days with feedback have a row.
 -- Incremental by UTC day: new or changed feedback, or a new call that already has feedback, re-opens the day.
+{#- The columns it groups by, written once for the group by and the final select. -#}
+{% set grain = ['usage_date', 'workspace_id', 'model', 'provider', 'category'] %}
 with
 
 {{ sliced_source('usage', ref('usage_logs'), slices_with_new_feedback('calls.usage_date')) }},
@@ -19,27 +21,19 @@ call_feedback as (
 
 daily as (
     select
-        usage_date,
-        workspace_id,
-        model,
-        provider,
-        category,
+        {{ grain | join(', ') }},
         {{ feedback_measures() }},
         count(feedback_id) filter (where trim(feedback_comment) <> '') as comment_count,
         max(ingested_at) as last_ingested_at
     from call_feedback
-    group by usage_date, workspace_id, model, provider, category
+    group by {{ grain | join(', ') }}
 ),
 
 final as (
     select
         {{ surrogate_key([as_text('usage_date'), 'workspace_id', 'model', 'provider', 'category']) }}
             as workspace_model_feedback_id,
-        usage_date,
-        workspace_id,
-        model,
-        provider,
-        category,
+        {{ grain | join(', ') }},
         feedback_count::bigint as feedback_count,
         thumbs_count::bigint as thumbs_count,
         thumbs_up_count::bigint as thumbs_up_count,

@@ -6,6 +6,8 @@
 -- Incremental by UTC day (macros/incremental.sql): the days of the repriceable calls loaded since the last run.
 {%- set repriceable_call = 'input_tokens is not null and output_tokens is not null and not '
     ~ has_negative_token_bucket() %}
+{#- The columns it groups by, written once for the group by and the final select. -#}
+{%- set grain = ['usage_date', 'workspace_id', 'model', 'llm_id', 'price_epoch_start_at', 'tier_floor_tokens'] %}
 with
 
 {{ sliced_source('usage', ref('usage_logs'), slices_of_new_calls(repriceable_call)) }},
@@ -44,19 +46,14 @@ classified as (
 
 mixed as (
     select
-        usage_date,
-        workspace_id,
-        model,
-        llm_id,
-        price_epoch_start_at,
-        tier_floor_tokens,
+        {{ grain | join(', ') }},
         count(*) as calls,
         count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
         max(input_tokens + output_tokens) as max_call_tokens,
         max(ingested_at) as last_ingested_at,
         {{ summed_bucket_measures() }}
     from classified
-    group by usage_date, workspace_id, model, llm_id, price_epoch_start_at, tier_floor_tokens
+    group by {{ grain | join(', ') }}
 ),
 
 final as (
@@ -65,12 +62,7 @@ final as (
             as_text('usage_date'), 'workspace_id', 'model', "coalesce(" ~ timestamp_text('price_epoch_start_at') ~ ", 'none')",
             "coalesce(" ~ as_text('tier_floor_tokens') ~ ", 'none')"
         ]) }} as token_mix_id,
-        usage_date,
-        workspace_id,
-        model,
-        llm_id,
-        price_epoch_start_at,
-        tier_floor_tokens,
+        {{ grain | join(', ') }},
         calls::bigint as calls,
         unpriced_calls::bigint as unpriced_calls,
         max_call_tokens::bigint as max_call_tokens,
