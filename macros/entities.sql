@@ -23,6 +23,14 @@
     group by {{ key }}
 {%- endmacro %}
 
+{#- The columns of call_activity in an entity's final select, typed, from `activity` (left-joined: an entity
+    without calls has no first or latest call and 0 calls). -#}
+{% macro call_activity_columns(activity) -%}
+    {{ activity }}.first_call_at::{{ type_timestamptz() }} as first_call_at,
+    {{ activity }}.last_call_at::{{ type_timestamptz() }} as last_call_at,
+    coalesce({{ activity }}.calls, 0)::bigint as calls
+{%- endmacro %}
+
 {#- The keys of the tables rebuilt by key (macros/incremental.sql) that this run touches. -#}
 
 {#- The calls (core.usage_logs) loaded after this table's watermark of them. -#}

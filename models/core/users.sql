@@ -41,9 +41,7 @@ final as (
             as workspace_id,
         user_snapshots.display_name::{{ type_varchar() }} as display_name,
         user_snapshots.created_at::{{ type_timestamptz() }} as created_at,
-        usage_activity.first_call_at::{{ type_timestamptz() }} as first_call_at,
-        usage_activity.last_call_at::{{ type_timestamptz() }} as last_call_at,
-        coalesce(usage_activity.calls, 0)::bigint as calls,
+        {{ call_activity_columns('usage_activity') }},
         (user_snapshots.user_id is not null) as has_snapshot
     from known_users
     left join user_snapshots on known_users.user_id = user_snapshots.user_id

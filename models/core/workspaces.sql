@@ -33,9 +33,7 @@ final as (
         workspace_snapshots.monthly_budget_usd::decimal(18, 2) as monthly_budget_usd,
         coalesce(nullif(workspace_snapshots.timezone, ''), 'UTC')::{{ type_varchar() }} as timezone,
         workspace_snapshots.created_at::{{ type_timestamptz() }} as created_at,
-        usage_activity.first_call_at::{{ type_timestamptz() }} as first_call_at,
-        usage_activity.last_call_at::{{ type_timestamptz() }} as last_call_at,
-        coalesce(usage_activity.calls, 0)::bigint as calls,
+        {{ call_activity_columns('usage_activity') }},
         (workspace_snapshots.workspace_id is not null) as has_snapshot
     from known_workspaces
     left join workspace_snapshots on known_workspaces.workspace_id = workspace_snapshots.workspace_id
