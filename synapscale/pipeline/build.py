@@ -16,7 +16,14 @@ from synapscale.billing import closed_period
 from synapscale.ops import history
 from synapscale.pipeline.dbt import Progress, run_dbt
 from synapscale.pipeline.results import read_invocation
-from synapscale.pipeline.state import dbt_build_args, is_full_clean_build, record_build, unchanged_since
+from synapscale.pipeline.state import (
+    dbt_build_args,
+    is_full_clean_build,
+    project_hash,
+    record_build,
+    recorded_project_hash,
+    unchanged_since,
+)
 from synapscale.pipeline.upgrade import needs_full_refresh
 from synapscale.settings import Settings
 
@@ -47,8 +54,11 @@ def run_build(
     if closed is not None:
         progress(f"  billing periods up to {closed:%Y-%m} are closed")
     args = _arguments(settings, full_refresh, progress)
+    # The project is the one the last clean build parsed: dbt's saved parse in the work dir is current (dbt still
+    # checks every file's checksum, the vars and its version). A changed project is parsed from scratch.
+    reuse_parse = not spark and recorded_project_hash(settings) == project_hash(settings.project_dir)
     try:
-        run_dbt(settings, args, progress=progress, on_start=on_start)
+        run_dbt(settings, args, progress=progress, partial_parse=reuse_parse, on_start=on_start)
     finally:
         record(_history_values(settings, full_refresh, time.monotonic() - began, began_at))
     return False

@@ -36,6 +36,11 @@ def _last_run(warehouse: Path) -> tuple[str, str, str]:
     return rows[0]
 
 
+def _saved_parse(warehouse: Path) -> int:
+    """When dbt last wrote its saved parse: a build that reuses it unchanged does not write it again."""
+    return (warehouse / "dbt" / "target" / "partial_parse.msgpack").stat().st_mtime_ns
+
+
 def test_nothing_new_skips_dbt_and_publishes_the_same_numbers(published: Published, tmp_path: Path) -> None:
     landing, warehouse = private_copy(published, tmp_path)
     marts = "select * from marts.cost_daily order by cost_daily_id"
@@ -70,6 +75,14 @@ def test_new_raw_rows_make_the_run_build(published: Published, tmp_path: Path) -
     assert published_again.returncode == 0, published_again.stderr
     assert SKIPPED in _run(landing, warehouse)  # and the run after it has nothing new again
 
+    # The copy's first build parsed the project afresh (its build file path is new to dbt's saved parse); with
+    # the project unchanged, the next build reuses that parse: no file parsed again.
+    with duckdb.connect(str(warehouse / "build.duckdb")) as con:
+        con.execute("insert into raw.billing_period_closures values (date '2024-12-01', ?)", [datetime.now(UTC)])
+    saved = _saved_parse(warehouse)
+    assert SKIPPED not in _run(landing, warehouse)
+    assert _saved_parse(warehouse) == saved
+
 
 def test_an_edited_project_makes_the_run_build(published: Published, tmp_path: Path) -> None:
     landing, warehouse = private_copy(published, tmp_path)
@@ -77,8 +90,10 @@ def test_an_edited_project_makes_the_run_build(published: Published, tmp_path: P
     model = project / "models" / "marts" / "cost" / "cost_daily.sql"
     model.write_text(model.read_text() + "\n-- an edit\n")
 
+    saved = _saved_parse(warehouse)
     out = _run(landing, warehouse, project)
     assert SKIPPED not in out and LEFT_OUT not in out  # a new project: every test runs
+    assert _saved_parse(warehouse) != saved  # and it is parsed again
     assert SKIPPED in _run(landing, warehouse, project)
 
 
