@@ -1,6 +1,6 @@
 """The run's dbt build step: skip it when nothing it reads changed (state.py), else decide the arguments (a full
-refresh when the upgrade check asks for one, upgrade.py; the tests already passed on this project left out,
-state.dbt_build_args), run dbt, and record what it did in run history.
+refresh when the upgrade check asks for one, upgrade.py; the tests a run leaves out, state.dbt_build_args), run
+dbt, and record what it did in run history.
 
 run.py calls `run_build` with the run's progress, checkpoint and history writer; this module writes nothing else.
 """
@@ -17,6 +17,7 @@ from synapscale.ops import history
 from synapscale.pipeline.dbt import Progress, run_dbt
 from synapscale.pipeline.results import read_invocation
 from synapscale.pipeline.state import (
+    UNIT_TESTS,
     dbt_build_args,
     is_full_clean_build,
     project_hash,
@@ -68,8 +69,8 @@ def _arguments(settings: Settings, full_refresh: bool, progress: Progress) -> li
     if settings.engine == "spark":  # every data test, not the unit tests (docs/spark.md#what-is-supported)
         return ["build", *(["--full-refresh"] if full_refresh else []), "--exclude", "resource_type:unit_test"]
     args = dbt_build_args(settings, full_refresh)
-    if "--exclude" in args:
-        progress("  tests that passed on this project left out (docs/operations.md#when-a-run-skips-dbt)")
+    if UNIT_TESTS[0] in args:
+        progress("  unit tests that passed on this project left out (docs/operations.md#tests-a-run-leaves-out)")
     return args
 
 
