@@ -1,6 +1,6 @@
 """The run's dbt build step: skip it when nothing it reads changed (state.py), else decide the arguments (a full
-refresh when the upgrade check asks for one, upgrade.py; the tests already passed on this project left out,
-state.dbt_build_args), run dbt, and record what it did in run history.
+refresh when the upgrade check asks for one, upgrade.py; the tests a run leaves out, state.dbt_build_args), run
+dbt, and record what it did in run history.
 
 run.py calls `run_build` with the run's progress, checkpoint and history writer; this module writes nothing else.
 """
@@ -16,7 +16,15 @@ from synapscale.billing import closed_period
 from synapscale.ops import history
 from synapscale.pipeline.dbt import Progress, run_dbt
 from synapscale.pipeline.results import read_invocation
-from synapscale.pipeline.state import dbt_build_args, is_full_clean_build, record_build, unchanged_since
+from synapscale.pipeline.state import (
+    UNIT_TESTS,
+    dbt_build_args,
+    is_full_clean_build,
+    project_hash,
+    record_build,
+    recorded_project_hash,
+    unchanged_since,
+)
 from synapscale.pipeline.upgrade import needs_full_refresh
 from synapscale.settings import Settings
 
@@ -47,8 +55,11 @@ def run_build(
     if closed is not None:
         progress(f"  billing periods up to {closed:%Y-%m} are closed")
     args = _arguments(settings, full_refresh, progress)
+    # The project is the one the last clean build parsed: dbt's saved parse in the work dir is current (dbt still
+    # checks every file's checksum, the vars and its version). A changed project is parsed from scratch.
+    reuse_parse = not spark and recorded_project_hash(settings) == project_hash(settings.project_dir)
     try:
-        run_dbt(settings, args, progress=progress, on_start=on_start)
+        run_dbt(settings, args, progress=progress, partial_parse=reuse_parse, on_start=on_start)
     finally:
         record(_history_values(settings, full_refresh, time.monotonic() - began, began_at))
     return False
@@ -58,8 +69,8 @@ def _arguments(settings: Settings, full_refresh: bool, progress: Progress) -> li
     if settings.engine == "spark":  # every data test, not the unit tests (docs/spark.md#what-is-supported)
         return ["build", *(["--full-refresh"] if full_refresh else []), "--exclude", "resource_type:unit_test"]
     args = dbt_build_args(settings, full_refresh)
-    if "--exclude" in args:
-        progress("  tests that passed on this project left out (docs/operations.md#when-a-run-skips-dbt)")
+    if UNIT_TESTS[0] in args:
+        progress("  unit tests that passed on this project left out (docs/operations.md#tests-a-run-leaves-out)")
     return args
 
 

@@ -64,7 +64,8 @@ def dbt_invocation(
         str(work_dir / "target"),
         "--log-path",
         str(work_dir / "logs"),
-        # A stale partial-parse cache after models are renamed fails the build; a full parse costs ~2 s.
+        # Off unless the caller knows the saved parse is of this very project (a stale partial-parse cache
+        # after models are renamed fails the build); a full parse of this project costs 10-20 s.
         "--partial-parse" if partial_parse else "--no-partial-parse",
         "--no-use-colors",
     ]
@@ -140,10 +141,13 @@ def run_dbt(
     *,
     vars_: dict[str, object] | None = None,
     progress: Progress = print,
+    partial_parse: bool = False,
     on_start: Callable[[int], None] | None = None,
 ) -> None:
     """Run a dbt command that must succeed (`dbt build`); raise StepFailed naming the failing nodes."""
-    returncode = call_dbt(settings, args, vars_=vars_, progress=progress, on_start=on_start)
+    returncode = call_dbt(
+        settings, args, vars_=vars_, progress=progress, partial_parse=partial_parse, on_start=on_start
+    )
     if returncode != 0:
         work_dir = settings.dbt_work_dir
         failing = failing_nodes(work_dir / "target" / "run_results.json")

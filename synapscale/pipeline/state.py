@@ -18,15 +18,17 @@ No model reads the clock (no current_date or now() in models/ or macros/: tests/
 checks), so the same project on the same raw data builds the same tables, and skipping changes nothing but
 the time taken.
 
-Tests left out of a build whose project is the one a recorded clean build already tested (dbt_build_args;
-the record keeps the hash they last passed on):
-- unit tests: a function of the project alone (their rows are fixtures, never the warehouse's data);
-- the data tests of the views that hold every call, each time recomputed from all of raw (models tagged
-  `call_rows`: int_usage_events_deduplicated, int_usage_priced, int_tags_normalised). With the same project
-  and raw only appended to, their rows from earlier loads are the ones that passed; their new rows are the
-  rows core.usage_logs and core.tags take on this run, whose tests run and check the same (unique and not null
-  keys, accepted cost_status and unpriced_reason). stg_raw__usage_events keeps its tests: its unique event_id
-  is what says ingest let a re-sent call through.
+Tests the pipeline's builds leave out (dbt_build_args):
+- always, the data tests of the views that hold every call, each time recomputed from all of raw (models
+  tagged `call_rows`: int_usage_events_deduplicated, int_usage_priced, int_tags_normalised): core.usage_logs
+  and core.tags carry the same tests (unique and not null keys; accepted price_source, cost_status and
+  unpriced_reason) over the same rows. A full build copies every row of int_usage_priced into usage_logs and
+  of int_tags_normalised into tags; an incremental one adds the views' new rows, while the old ones already
+  passed (raw is only appended to). Testing the views too re-prices every call once per test: at 10M events
+  that was minutes of a full build spent on the same checks. A plain `dbt build` still runs them;
+- when the project is the one a recorded clean build ran them on (the record keeps that project hash), the
+  unit tests: a function of the project alone (their rows are fixtures, never the warehouse's data).
+stg_raw__usage_events keeps its tests: its unique event_id is what says ingest let a re-sent call through.
 Every other data test runs on every build.
 """
 
@@ -49,7 +51,9 @@ from synapscale.settings import Settings
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 VERSIONED_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 STATE_FILE = "build_state.json"
-LEFT_OUT_WHEN_TESTED = ("resource_type:unit_test", "tag:call_rows,test_type:data")
+CALL_VIEW_TESTS = ("tag:call_rows,test_type:data",)  # tested on core.usage_logs and core.tags (above)
+UNIT_TESTS = ("resource_type:unit_test",)
+PIPELINE_EXCLUDES = (CALL_VIEW_TESTS, UNIT_TESTS + CALL_VIEW_TESTS)  # what dbt_build_args may leave out
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class BuildState:
     invocation_id: str
     project_hash: str
     raw_fingerprint: list[list[object]]
-    unit_tested_hash: str  # the project hash every test last passed on (a build without --exclude)
+    unit_tested_hash: str  # the project hash the unit tests last passed on
 
 
 def state_path(settings: Settings) -> Path:
@@ -129,13 +133,18 @@ def recorded_project_hash(settings: Settings) -> str | None:
 
 
 def dbt_build_args(settings: Settings, full_refresh: bool) -> list[str]:
-    """`dbt build`, with --full-refresh, or without the tests that passed on this very project (see above)."""
+    """`dbt build` (with --full-refresh) without the call views' data tests, and without the unit tests when
+    they passed on this very project (see above)."""
     if full_refresh:
-        return ["build", "--full-refresh"]
+        return ["build", "--full-refresh", "--exclude", *CALL_VIEW_TESTS]
     state = _read(settings)
     if state is not None and state.unit_tested_hash == project_hash(settings.project_dir):
-        return ["build", "--exclude", *LEFT_OUT_WHEN_TESTED]
-    return ["build"]
+        return ["build", "--exclude", *UNIT_TESTS, *CALL_VIEW_TESTS]
+    return ["build", "--exclude", *CALL_VIEW_TESTS]
+
+
+def left_out_unit_tests(invocation: Invocation) -> bool:
+    return UNIT_TESTS[0] in invocation.exclude
 
 
 def tested_project_is_current(invocation: Invocation, project_dir: Path) -> bool:
@@ -150,7 +159,7 @@ def tested_project_is_current(invocation: Invocation, project_dir: Path) -> bool
 def record_build(settings: Settings, invocation: Invocation) -> None:
     """After a clean, full dbt build: what it built from, and the project its unit tests passed on."""
     current = project_hash(settings.project_dir)
-    if invocation.exclude:
+    if left_out_unit_tests(invocation):
         previous = _read(settings)
         unit_tested = previous.unit_tested_hash if previous is not None else ""
     else:
@@ -183,7 +192,7 @@ def is_full_clean_build(invocation: Invocation) -> bool:
     return (
         invocation.command == "build"
         and not invocation.select
-        and invocation.exclude in ((), LEFT_OUT_WHEN_TESTED)
+        and invocation.exclude in ((), *PIPELINE_EXCLUDES)
         and invocation.clean
         and not invocation.vars
     )

@@ -68,10 +68,15 @@ def _check_invocation(invocation: Invocation, build_db: Path, project_dir: Path)
 
 
 def _left_out_already_passed(invocation: Invocation, project_dir: Path) -> bool:
-    """The pipeline's own exclusion of tests that passed on this very project (pipeline/state.py)."""
+    """The pipeline's own exclusions (pipeline/state.py): the call views' tests, whose checks the core tables
+    carry, and the unit tests once they passed on this very project."""
     from synapscale.pipeline import state  # state reads last_invocation from here
 
-    return invocation.exclude == state.LEFT_OUT_WHEN_TESTED and state.tested_project_is_current(invocation, project_dir)
+    if invocation.exclude == state.CALL_VIEW_TESTS:
+        return True
+    return invocation.exclude == state.UNIT_TESTS + state.CALL_VIEW_TESTS and state.tested_project_is_current(
+        invocation, project_dir
+    )
 
 
 def _check_nothing_changed(invocation: Invocation, build_db: Path) -> None:

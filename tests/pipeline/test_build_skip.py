@@ -17,7 +17,7 @@ from tests.support.paths import PROJECT_DIR
 from tests.support.warehouse import copy_project, query
 
 SKIPPED = "dbt build skipped: nothing new since build"
-LEFT_OUT = "tests that passed on this project left out"
+LEFT_OUT = "unit tests that passed on this project left out"
 CLOCK = re.compile(r"\b(current_date|current_timestamp|now\s*\(|get_current_timestamp|run_started_at)", re.I)
 
 
@@ -34,6 +34,17 @@ def _last_run(warehouse: Path) -> tuple[str, str, str]:
         "select build_mode, status, dbt_invocation_id from ops.run_history order by started_at desc limit 1",
     )
     return rows[0]
+
+
+def _ran(warehouse: Path) -> set[str]:
+    """The nodes the last dbt invocation ran."""
+    results = json.loads((warehouse / "dbt" / "target" / "run_results.json").read_text())["results"]
+    return {result["unique_id"] for result in results}
+
+
+def _saved_parse(warehouse: Path) -> int:
+    """When dbt last wrote its saved parse: a build that reuses it unchanged does not write it again."""
+    return (warehouse / "dbt" / "target" / "partial_parse.msgpack").stat().st_mtime_ns
 
 
 def test_nothing_new_skips_dbt_and_publishes_the_same_numbers(published: Published, tmp_path: Path) -> None:
@@ -59,9 +70,7 @@ def test_new_raw_rows_make_the_run_build(published: Published, tmp_path: Path) -
     assert SKIPPED not in out and _last_run(warehouse)[0] == "incremental"
     # the project is the one the first build tested: its unit tests and the call views' data tests stay out
     assert LEFT_OUT in out
-    ran = {
-        r["unique_id"] for r in json.loads((warehouse / "dbt" / "target" / "run_results.json").read_text())["results"]
-    }
+    ran = _ran(warehouse)
     assert not any(node.startswith("unit_test.") for node in ran)
     assert "test.synapscale.unique_int_usage_priced_event_id" not in {node.rsplit(".", 1)[0] for node in ran}
     assert any(node.startswith("test.synapscale.unique_usage_logs_event_id") for node in ran)
@@ -70,6 +79,14 @@ def test_new_raw_rows_make_the_run_build(published: Published, tmp_path: Path) -
     assert published_again.returncode == 0, published_again.stderr
     assert SKIPPED in _run(landing, warehouse)  # and the run after it has nothing new again
 
+    # The copy's first build parsed the project afresh (its build file path is new to dbt's saved parse); with
+    # the project unchanged, the next build reuses that parse: no file parsed again.
+    with duckdb.connect(str(warehouse / "build.duckdb")) as con:
+        con.execute("insert into raw.billing_period_closures values (date '2024-12-01', ?)", [datetime.now(UTC)])
+    saved = _saved_parse(warehouse)
+    assert SKIPPED not in _run(landing, warehouse)
+    assert _saved_parse(warehouse) == saved
+
 
 def test_an_edited_project_makes_the_run_build(published: Published, tmp_path: Path) -> None:
     landing, warehouse = private_copy(published, tmp_path)
@@ -77,8 +94,15 @@ def test_an_edited_project_makes_the_run_build(published: Published, tmp_path: P
     model = project / "models" / "marts" / "cost" / "cost_daily.sql"
     model.write_text(model.read_text() + "\n-- an edit\n")
 
+    saved = _saved_parse(warehouse)
     out = _run(landing, warehouse, project)
-    assert SKIPPED not in out and LEFT_OUT not in out  # a new project: every test runs
+    assert SKIPPED not in out and LEFT_OUT not in out  # a new project: its unit tests run
+    ran = _ran(warehouse)
+    assert any(node.startswith("unit_test.") for node in ran)
+    # the call views' tests never run in a pipeline build: the core tables' same tests check the same rows
+    assert not any(node.startswith("test.synapscale.unique_int_usage_priced_event_id") for node in ran)
+    assert any(node.startswith("test.synapscale.unique_usage_logs_event_id") for node in ran)
+    assert _saved_parse(warehouse) != saved  # and it is parsed again
     assert SKIPPED in _run(landing, warehouse, project)
 
 
