@@ -20,9 +20,8 @@ from synapscale.pipeline.state import (
     UNIT_TESTS,
     dbt_build_args,
     is_full_clean_build,
-    project_hash,
+    project_is_recorded,
     record_build,
-    recorded_project_hash,
     unchanged_since,
 )
 from synapscale.pipeline.upgrade import needs_full_refresh
@@ -55,9 +54,8 @@ def run_build(
     if closed is not None:
         progress(f"  billing periods up to {closed:%Y-%m} are closed")
     args = _arguments(settings, full_refresh, progress)
-    # The project is the one the last clean build parsed: dbt's saved parse in the work dir is current (dbt still
-    # checks every file's checksum, the vars and its version). A changed project is parsed from scratch.
-    reuse_parse = not spark and recorded_project_hash(settings) == project_hash(settings.project_dir)
+    # dbt still checks every file's checksum, the vars and its version; a changed project is parsed from scratch.
+    reuse_parse = not spark and project_is_recorded(settings)
     try:
         run_dbt(settings, args, progress=progress, partial_parse=reuse_parse, on_start=on_start)
     finally:

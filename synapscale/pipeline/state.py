@@ -132,6 +132,12 @@ def recorded_project_hash(settings: Settings) -> str | None:
     return state.project_hash if state is not None else None
 
 
+def project_is_recorded(settings: Settings) -> bool:
+    """Whether the project is byte for byte the one the last clean build recorded (then its tables have the
+    declared columns, and dbt's saved parse in the work folder is of this project)."""
+    return recorded_project_hash(settings) == project_hash(settings.project_dir)
+
+
 def dbt_build_args(settings: Settings, full_refresh: bool) -> list[str]:
     """`dbt build` (with --full-refresh) without the call views' data tests, and without the unit tests when
     they passed on this very project (see above)."""
@@ -143,7 +149,7 @@ def dbt_build_args(settings: Settings, full_refresh: bool) -> list[str]:
     return ["build", "--exclude", *CALL_VIEW_TESTS]
 
 
-def left_out_unit_tests(invocation: Invocation) -> bool:
+def _left_out_unit_tests(invocation: Invocation) -> bool:
     return UNIT_TESTS[0] in invocation.exclude
 
 
@@ -159,7 +165,7 @@ def tested_project_is_current(invocation: Invocation, project_dir: Path) -> bool
 def record_build(settings: Settings, invocation: Invocation) -> None:
     """After a clean, full dbt build: what it built from, and the project its unit tests passed on."""
     current = project_hash(settings.project_dir)
-    if left_out_unit_tests(invocation):
+    if _left_out_unit_tests(invocation):
         previous = _read(settings)
         unit_tested = previous.unit_tested_hash if previous is not None else ""
     else:

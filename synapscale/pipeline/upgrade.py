@@ -24,7 +24,7 @@ import duckdb
 
 from synapscale.errors import StepFailed
 from synapscale.pipeline.dbt import Progress, run_dbt
-from synapscale.pipeline.state import project_hash, recorded_project_hash
+from synapscale.pipeline.state import project_is_recorded
 from synapscale.settings import Settings
 
 
@@ -55,7 +55,7 @@ def _table_columns(settings: Settings) -> dict[str, set[str]]:
 def incremental_drift(settings: Settings, progress: Progress) -> list[Drift]:
     """The incremental tables whose columns differ from the project's contracts; [] without a dbt parse when
     the project is the one the last clean build recorded or no model table exists yet."""
-    if not settings.build_db.exists() or recorded_project_hash(settings) == project_hash(settings.project_dir):
+    if not settings.build_db.exists() or project_is_recorded(settings):
         return []
     tables = _table_columns(settings)
     if not tables:
