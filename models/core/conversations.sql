@@ -1,7 +1,8 @@
 {{ config(**rebuilt_by_key_config('conversation_id', 'rebuilt_conversations', ['usage_logs'])) }}
 
 -- Rebuilt by key (macros/incremental.sql): an incremental run recomputes only the conversations of the calls
--- loaded since the last build, each from all its calls.
+-- loaded since the last build, each from all its calls. Its workspace and user are those of its first call.
+{%- set first_call = ['occurred_at', 'event_id'] %}
 with
 
 usage as (
@@ -14,15 +15,6 @@ conversation_calls as (
     where conversation_id is not null
 ),
 
-first_calls as (
-    select
-        conversation_id,
-        workspace_id,
-        user_id
-    from conversation_calls
-    qualify row_number() over (partition by conversation_id order by occurred_at, event_id) = 1
-),
-
 activity as (
     select
         conversation_id,
@@ -33,7 +25,10 @@ activity as (
         count(distinct model) as models,
         sum(input_tokens + output_tokens) as total_tokens,
         sum(cost_usd) as cost_usd,
-        count(*) filter (where cost_status = 'unpriced') as unpriced_calls
+        count(*) filter (where cost_status = 'unpriced') as unpriced_calls,
+        -- the workspace and user of its first call
+        {{ first_by('workspace_id', first_call) }} as workspace_id,
+        {{ first_by('user_id', first_call) }} as user_id
     from conversation_calls
     group by conversation_id
 ),
@@ -41,8 +36,8 @@ activity as (
 final as (
     select
         activity.conversation_id::{{ type_varchar() }} as conversation_id,
-        first_calls.workspace_id::{{ type_varchar() }} as workspace_id,
-        first_calls.user_id::{{ type_varchar() }} as user_id,
+        activity.workspace_id::{{ type_varchar() }} as workspace_id,
+        activity.user_id::{{ type_varchar() }} as user_id,
         activity.started_at::{{ type_timestamptz() }} as started_at,
         activity.last_call_at::{{ type_timestamptz() }} as last_call_at,
         activity.calls::bigint as calls,
@@ -52,7 +47,6 @@ final as (
         coalesce(activity.cost_usd, 0)::decimal(38, 18) as cost_usd,
         activity.unpriced_calls::bigint as unpriced_calls
     from activity
-    inner join first_calls on activity.conversation_id = first_calls.conversation_id
 )
 
 select * from final

@@ -16,9 +16,9 @@ latest_calls as (
     -- the workspace of the user's most recent call, for users without a snapshot
     select
         user_id,
-        workspace_id as latest_call_workspace_id
+        {{ last_by('workspace_id', ['occurred_at', 'event_id']) }} as latest_call_workspace_id
     from usage
-    qualify row_number() over (partition by user_id order by occurred_at desc, event_id desc) = 1
+    group by user_id
 ),
 
 usage_activity as (
