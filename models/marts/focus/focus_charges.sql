@@ -79,7 +79,9 @@ call_tag_sets as (
         event_id,
         {{ json_true_object_agg('tag') }} as tags_json
     from {{ ref('tags') }}
-    where entity_type = 'usage_log'{% if is_incremental() %} and event_id in (select calls.event_id from calls){% endif %}
+    where
+        entity_type = 'usage_log'
+        {%- if is_incremental() %} and event_id in (select calls.event_id from calls){% endif %}
     group by event_id
 ),
 
