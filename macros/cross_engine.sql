@@ -332,7 +332,8 @@
 
 {#- Config of a core table rebuilt by key (macros/incremental.sql): DuckDB deletes the rows of the touched keys
     (pre-hook; `key`: the column or expression, `rebuilt`: the name of the macro giving the touched keys),
-    appends them recomputed and records the watermarks of `sources` (post-hook). Spark's Parquet tables have no
+    appends them recomputed and records the watermarks of `sources` (post-hook); an incremental pipeline run
+    tests only the rebuilt keys' rows (meta.tested_slice, macros/tests/tested_slice.sql). Spark's Parquet tables have no
     delete: Spark rebuilds the table whole. Use: config(**rebuilt_by_key_config('message_id', 'rebuilt_messages', [...])). -#}
 {% macro rebuilt_by_key_config(key, rebuilt, sources) %}{{ return(adapter.dispatch('rebuilt_by_key_config', 'synapscale')(key, rebuilt, sources)) }}{% endmacro %}
 {% macro default__rebuilt_by_key_config(key, rebuilt, sources) -%}
@@ -340,6 +341,7 @@
         'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
         'pre_hook': ['{{ delete_rebuilt_rows("' ~ key ~ '", ' ~ rebuilt ~ '()) }}'],
         'post_hook': ['{{ record_source_watermarks(' ~ sources ~ ') }}'],
+        'meta': {'tested_slice': {'key': key, 'rebuilt': rebuilt}},
     }) }}
 {%- endmacro %}
 {% macro spark__rebuilt_by_key_config(key, rebuilt, sources) %}{{ return({'materialized': 'table'}) }}{% endmacro %}

@@ -17,11 +17,13 @@ from synapscale.ops import history
 from synapscale.pipeline.dbt import Progress, run_dbt
 from synapscale.pipeline.results import read_invocation
 from synapscale.pipeline.state import (
+    TESTED_THROUGH_ENV,
     UNIT_TESTS,
     dbt_build_args,
     is_full_clean_build,
     project_is_recorded,
     record_build,
+    tested_through,
     unchanged_since,
 )
 from synapscale.pipeline.upgrade import needs_full_refresh
@@ -54,10 +56,23 @@ def run_build(
     if closed is not None:
         progress(f"  billing periods up to {closed:%Y-%m} are closed")
     args = _arguments(settings, full_refresh, progress)
+    through = None if spark else tested_through(settings, full_refresh)
+    if through is not None:
+        progress(
+            f"  data tests of the incremental core tables check the rows loaded after {through} "
+            "(docs/operations.md#tests-a-run-leaves-out)"
+        )
     # dbt still checks every file's checksum, the vars and its version; a changed project is parsed from scratch.
     reuse_parse = not spark and project_is_recorded(settings)
     try:
-        run_dbt(settings, args, progress=progress, partial_parse=reuse_parse, on_start=on_start)
+        run_dbt(
+            settings,
+            args,
+            progress=progress,
+            partial_parse=reuse_parse,
+            on_start=on_start,
+            extra_env={TESTED_THROUGH_ENV: through or ""},  # "": every row (not the caller's shell's value)
+        )
     finally:
         record(_history_values(settings, full_refresh, time.monotonic() - began, began_at))
     return False

@@ -46,13 +46,15 @@ def dbt_invocation(
     *,
     partial_parse: bool = False,
     spark_dir: Path | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of one dbt run against `build_db`, with target and logs under
     `work_dir` (so concurrent runs on other build files never share dbt's state).
 
     partial_parse=True reuses the parse the previous invocation saved in `work_dir` (right after a full
     parse with the same vars, as for source freshness after the build, it is current and saves the parse).
-    spark_dir: build on the spark target, its warehouse there (docs/spark.md); the raw layer is read from it."""
+    spark_dir: build on the spark target, its warehouse there (docs/spark.md); the raw layer is read from it.
+    extra_env: more environment variables for dbt (e.g. state.TESTED_THROUGH_ENV)."""
     command = [
         dbt_executable(),
         *args,
@@ -71,7 +73,12 @@ def dbt_invocation(
     ]
     if vars_:
         command += ["--vars", json.dumps(dict(vars_))]
-    env = {**os.environ, "SYNAPSCALE_BUILD_DB": str(build_db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        **(extra_env or {}),
+        "SYNAPSCALE_BUILD_DB": str(build_db),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     if spark_dir is not None:
         command += ["--target", "spark"]
         env["SYNAPSCALE_SPARK_WAREHOUSE"] = str(spark_dir)
@@ -100,6 +107,7 @@ def call_dbt(
     progress: Progress = print,
     partial_parse: bool = False,
     on_start: Callable[[int], None] | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> int:
     """Run one dbt command against the build database, streaming its log lines; returns dbt's exit code.
     `on_start` gets the dbt process id once it runs."""
@@ -111,6 +119,7 @@ def call_dbt(
         vars_,
         partial_parse=partial_parse,
         spark_dir=settings.spark_dir if settings.engine == "spark" else None,
+        extra_env=extra_env,
     )
     with subprocess.Popen(
         command,
@@ -143,10 +152,17 @@ def run_dbt(
     progress: Progress = print,
     partial_parse: bool = False,
     on_start: Callable[[int], None] | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> None:
     """Run a dbt command that must succeed (`dbt build`); raise StepFailed naming the failing nodes."""
     returncode = call_dbt(
-        settings, args, vars_=vars_, progress=progress, partial_parse=partial_parse, on_start=on_start
+        settings,
+        args,
+        vars_=vars_,
+        progress=progress,
+        partial_parse=partial_parse,
+        on_start=on_start,
+        extra_env=extra_env,
     )
     if returncode != 0:
         work_dir = settings.dbt_work_dir

@@ -29,7 +29,10 @@ Tests the pipeline's builds leave out (dbt_build_args):
 - when the project is the one a recorded clean build ran them on (the record keeps that project hash), the
   unit tests: a function of the project alone (their rows are fixtures, never the warehouse's data).
 stg_raw__usage_events keeps its tests: its unique event_id is what says ingest let a re-sent call through.
-Every other data test runs on every build.
+Every other data test runs on every build, but while the recorded build stands (rules 1-3: it is the last
+invocation and the project is the same) the tests of the tables that grow with the calls check only the rows
+loaded after the newest ingested_at that build saw (tested_through; macros/tests/tested_slice.sql): the rows
+through it passed these tests then, and a pipeline run never rewrites them. docs/operations.md has the rule.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -51,6 +55,7 @@ from synapscale.settings import Settings
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 VERSIONED_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 STATE_FILE = "build_state.json"
+TESTED_THROUGH_ENV = "SYNAPSCALE_TESTED_THROUGH"  # read by macros/tests/tested_slice.sql
 CALL_VIEW_TESTS = ("tag:call_rows,test_type:data",)  # tested on core.usage_logs and core.tags (above)
 UNIT_TESTS = ("resource_type:unit_test",)
 PIPELINE_EXCLUDES = (CALL_VIEW_TESTS, UNIT_TESTS + CALL_VIEW_TESTS)  # what dbt_build_args may leave out
@@ -176,9 +181,9 @@ def record_build(settings: Settings, invocation: Invocation) -> None:
     path.write_text(json.dumps(asdict(state)) + "\n", encoding="utf-8")
 
 
-def unchanged_since(settings: Settings) -> str | None:
-    """The invocation id of the last clean, full build when the project and the raw data are as it saw them
-    (the build may be skipped); None when dbt must build."""
+def _standing_build(settings: Settings) -> BuildState | None:
+    """The record of the last clean, full build when it is still what the tables are: the last dbt invocation
+    against the build file, on the project as it is now."""
     state = _read(settings)
     if state is None:
         return None
@@ -187,9 +192,27 @@ def unchanged_since(settings: Settings) -> str | None:
         return None
     if state.project_hash != project_hash(settings.project_dir):
         return None
-    if state.raw_fingerprint != raw_fingerprint(settings.build_db):
+    return state
+
+
+def unchanged_since(settings: Settings) -> str | None:
+    """The invocation id of the last clean, full build when the project and the raw data are as it saw them
+    (the build may be skipped); None when dbt must build."""
+    state = _standing_build(settings)
+    if state is None or state.raw_fingerprint != raw_fingerprint(settings.build_db):
         return None
     return state.invocation_id
+
+
+def tested_through(settings: Settings, full_refresh: bool) -> str | None:
+    """The newest ingested_at of the raw data the standing build saw (text DuckDB casts back to TIMESTAMPTZ),
+    when this build's data tests may check only the rows loaded after it (TESTED_THROUGH_ENV); None when they
+    must check every row: a full refresh, no standing build (a hand run since, a failed build, an edited project)."""
+    state = None if full_refresh else _standing_build(settings)
+    if state is None:
+        return None
+    stamps = [entry[2] for entry in state.raw_fingerprint if len(entry) == 3 and isinstance(entry[2], str)]
+    return max(stamps, key=datetime.fromisoformat) if stamps else None
 
 
 def is_full_clean_build(invocation: Invocation) -> bool:
