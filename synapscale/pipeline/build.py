@@ -60,7 +60,7 @@ def run_build(
     if through is not None:
         progress(
             f"  data tests of the incremental core tables check the rows loaded after {through} "
-            "(docs/operations.md#tests-a-run-leaves-out)"
+            "(docs/operations.md#tests-of-the-new-rows-only)"
         )
     # dbt still checks every file's checksum, the vars and its version; a changed project is parsed from scratch.
     reuse_parse = not spark and project_is_recorded(settings)
