@@ -10,7 +10,7 @@ BENCH_EVENTS ?= 10000000
 export SYNAPSCALE_WAREHOUSE ?= $(CURDIR)/warehouse
 export SYNAPSCALE_LANDING ?= $(CURDIR)/landing
 
-.PHONY: install demo data run serve test test-fast lint format benchmark clean deps-python deps-browser deps-spark
+.PHONY: install demo data run serve test test-fast lint format benchmark clean deps-python deps-browser deps-spark deps-deploy
 
 # $(call debian_package,CHECK,PACKAGE,WHAT): when CHECK fails, install Debian's PACKAGE if this user may (root, or
 # passwordless sudo), else stop at once with the one command to run.
@@ -35,6 +35,10 @@ deps-python:
 # Headless Chromium for the browser test (Debian's package; Playwright drives it, no browser download).
 deps-browser:
 	$(call debian_package,command -v chromium,chromium,the browser test)
+
+# logrotate for the deploy test: it rotates the cron log with deploy/logrotate/synapscale (Debian's package).
+deps-deploy:
+	$(call debian_package,{ command -v logrotate || test -x /usr/sbin/logrotate; },logrotate,the deploy test)
 
 # Apache Spark for the Spark tests (docs/spark.md): a Java runtime (Debian's headless JRE 17) and the project's
 # optional spark extra (dbt-spark, pyspark: about 1.5 min to install), only when they are missing.
@@ -70,7 +74,7 @@ serve: install
 		--server.headless true --browser.gatherUsageStats false
 
 # Everything CI runs: system packages, install, lint, then every test (make test-fast is the quick loop).
-test: install deps-browser deps-spark lint
+test: install deps-browser deps-deploy deps-spark lint
 	$(BIN)/python -m pytest
 
 # The quick inner loop: every test that builds no warehouse, on two cores (pytest-xdist).
