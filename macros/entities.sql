@@ -35,10 +35,10 @@
     after the table's watermark of its sources, or after `after` (a timestamp literal) when a test asks which rows
     a run rebuilt (macros/tests/tested_slice.sql). -#}
 
-{#- ref(name) in a model; in a test (given `after`), the model's relation from the graph: dbt lets a test ref only
-    the models it depends on. -#}
-{% macro built_relation(name, after=none) -%}
-    {%- if after is none -%}{{ return(ref(name)) }}{%- endif -%}
+{#- ref(name) in a model; in a test, the model's relation from the graph: dbt lets a test ref only the models it
+    depends on. (`model` is always defined in dbt; sqlfluff's templater has none.) -#}
+{% macro built_relation(name) -%}
+    {%- if model is not defined or model.resource_type != 'test' -%}{{ return(ref(name)) }}{%- endif -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == name -%}
         {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
     {%- endfor -%}
@@ -47,7 +47,7 @@
 
 {#- The calls (core.usage_logs) loaded after this table's watermark of them. -#}
 {% macro new_calls(after=none) -%}
-    select * from {{ built_relation('usage_logs', after) }}
+    select * from {{ built_relation('usage_logs') }}
     where ingested_at > {{ after or source_watermark('usage_logs') }}
 {%- endmacro %}
 
@@ -60,9 +60,9 @@
 {#- The messages of every version of a feedback with a version loaded after the table's watermark: the message
     it is about now, and any it was about before (its row may have to go). -#}
 {% macro messages_of_new_feedback(after=none) -%}
-    select message_id from {{ built_relation('stg_raw__feedback_events', after) }}
+    select message_id from {{ built_relation('stg_raw__feedback_events') }}
     where feedback_id in (
-        select feedback_id from {{ built_relation('stg_raw__feedback_events', after) }}
+        select feedback_id from {{ built_relation('stg_raw__feedback_events') }}
         where ingested_at > {{ after or source_watermark('stg_raw__feedback_events') }}
     )
 {%- endmacro %}

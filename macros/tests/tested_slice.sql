@@ -1,6 +1,6 @@
 {#-
     The data tests of an incremental pipeline run check only the rows that run wrote (docs/operations.md,
-    "Tests a run leaves out").
+    "Tests of the new rows only").
 
     dbt wraps the model a generic test reads in get_where_subquery (that is where a test's `where` config goes).
     This project's version also narrows it to the model's new rows when the pipeline sets

@@ -23,6 +23,7 @@ from synapscale.pipeline.state import (
     is_full_clean_build,
     project_is_recorded,
     record_build,
+    standing_build,
     tested_through,
     unchanged_since,
 )
@@ -44,7 +45,9 @@ def run_build(
     skipped. `record` writes columns of the run's history row; `on_start` gets dbt's pid."""
     began, began_at = time.monotonic(), history.now()
     spark = settings.engine == "spark"
-    built = None if full_refresh or spark else unchanged_since(settings)
+    # Spark keeps its tables in its own metastore: no record of a standing build there.
+    standing = None if full_refresh or spark else standing_build(settings)
+    built = None if standing is None else unchanged_since(settings, standing)
     if built is not None:
         progress(f"[2/3] dbt build skipped: nothing new since build {built} (same project, same raw data)")
         record({"build_mode": "skipped", "dbt_invocation_id": built, "dbt_seconds": time.monotonic() - began})
@@ -56,7 +59,8 @@ def run_build(
     if closed is not None:
         progress(f"  billing periods up to {closed:%Y-%m} are closed")
     args = _arguments(settings, full_refresh, progress)
-    through = None if spark else tested_through(settings, full_refresh)
+    # A full refresh rewrites every row: every row is tested (an upgrade may have turned this run into one).
+    through = None if standing is None or full_refresh else tested_through(standing)
     if through is not None:
         progress(
             f"  data tests of the incremental core tables check the rows loaded after {through} "

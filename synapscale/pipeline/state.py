@@ -181,9 +181,9 @@ def record_build(settings: Settings, invocation: Invocation) -> None:
     path.write_text(json.dumps(asdict(state)) + "\n", encoding="utf-8")
 
 
-def _standing_build(settings: Settings) -> BuildState | None:
+def standing_build(settings: Settings) -> BuildState | None:
     """The record of the last clean, full build when it is still what the tables are: the last dbt invocation
-    against the build file, on the project as it is now."""
+    against the build file, on the project as it is now (rules 2 and 3); None otherwise."""
     state = _read(settings)
     if state is None:
         return None
@@ -195,23 +195,16 @@ def _standing_build(settings: Settings) -> BuildState | None:
     return state
 
 
-def unchanged_since(settings: Settings) -> str | None:
-    """The invocation id of the last clean, full build when the project and the raw data are as it saw them
-    (the build may be skipped); None when dbt must build."""
-    state = _standing_build(settings)
-    if state is None or state.raw_fingerprint != raw_fingerprint(settings.build_db):
-        return None
-    return state.invocation_id
+def unchanged_since(settings: Settings, standing: BuildState) -> str | None:
+    """The standing build's invocation id when the raw data is as it saw it (rule 4: the build may be skipped);
+    None when dbt must build."""
+    return standing.invocation_id if standing.raw_fingerprint == raw_fingerprint(settings.build_db) else None
 
 
-def tested_through(settings: Settings, full_refresh: bool) -> str | None:
-    """The newest ingested_at of the raw data the standing build saw (text DuckDB casts back to TIMESTAMPTZ),
-    when this build's data tests may check only the rows loaded after it (TESTED_THROUGH_ENV); None when they
-    must check every row: a full refresh, no standing build (a hand run since, a failed build, an edited project)."""
-    state = None if full_refresh else _standing_build(settings)
-    if state is None:
-        return None
-    stamps = [entry[2] for entry in state.raw_fingerprint if len(entry) == 3 and isinstance(entry[2], str)]
+def tested_through(standing: BuildState) -> str | None:
+    """The newest ingested_at of the raw data the standing build saw (text DuckDB casts back to TIMESTAMPTZ): a
+    build on top of it may test only the rows loaded after it (TESTED_THROUGH_ENV). None when raw was empty."""
+    stamps = [entry[2] for entry in standing.raw_fingerprint if len(entry) == 3 and isinstance(entry[2], str)]
     return max(stamps, key=datetime.fromisoformat) if stamps else None
 
 
