@@ -22,3 +22,40 @@
 {% macro first_open_billing_period() -%}
     ({{ closed_billing_period() }} + interval 1 month)::date
 {%- endmacro %}
+
+{#- billing_events' watermark: the newest ingested_at of the calls it has billed. An incremental run compares
+    only the calls loaded after it with what is billed, since usage_logs only ever appends calls (an incremental
+    run never re-prices one). Before any real timestamp, so every priced call is compared, when any of:
+      * not an incremental run of billing_events (its first build, or rebuild_billing);
+      * a --full-refresh invocation: usage_logs is rebuilt in it and may re-price calls already billed;
+      * the calls billed so far no longer add up, call count and cost, to usage_logs' calls up to the watermark
+        (usage_logs was rebuilt in another invocation, e.g. `dbt run -s usage_logs --full-refresh`).
+    So a repriced call always gets its adjustment (docs/core.md#billing). -#}
+{% macro billing_watermark() -%}
+    {%- if execute and is_incremental() and not flags.FULL_REFRESH -%}
+        {%- set sql -%}
+            with billed as (
+                -- a call's first billing row, and its repricings' rows ('repricing of <event_id> ...')
+                select
+                    max(ingested_at) as watermark,
+                    count(*) filter (where reason not like 'repricing of %') as calls,
+                    sum(amount_usd) as usd
+                from {{ this }}
+                where event_id is not null
+            ),
+            priced as (
+                select count(*) as calls, sum(cost_usd) as usd
+                from {{ ref('usage_logs') }}
+                where cost_usd is not null and ingested_at <= (select billed.watermark from billed)
+            )
+            select {{ as_text('billed.watermark') }}
+            from billed, priced
+            where billed.calls = priced.calls and billed.usd = priced.usd
+        {%- endset -%}
+        {%- set rows = run_query(sql).columns[0].values() -%}
+        {%- if rows | length == 1 and rows[0] is not none -%}
+            {{- return("'" ~ rows[0] ~ "'::" ~ type_timestamptz()) -}}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(timestamp_min()) -}}
+{%- endmacro %}

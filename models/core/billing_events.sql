@@ -18,8 +18,11 @@
 -- --full-refresh is ignored for this model (full_refresh=false) unless --vars '{rebuild_billing: true}':
 -- a rebuild (or the very first build) bills every charge in its own month, i.e. re-opens closed periods.
 -- It reads core.usage_logs, not the pricing model: billing bills the cost usage_logs recorded, which an
--- incremental run never re-prices, and the rule above depends on what this table already holds.
+-- incremental run never re-prices, and the rule above depends on what this table already holds. An incremental
+-- run compares only the calls loaded after the newest call billed (billing_watermark, macros/billing_periods.sql);
+-- a --full-refresh, or calls billed that no longer add up to usage_logs, compares every priced call.
 {% set late_rule_applies = 'true' if is_incremental() else 'false' %}
+{%- set watermark = billing_watermark() %}
 
 with
 
@@ -36,13 +39,15 @@ already_billed as (
         select
             billing_event_id,
             event_id,
-            amount_usd
+            amount_usd,
+            ingested_at
         from {{ this }}
     {% else %}
         select
             null::{{ type_varchar() }} as billing_event_id,
             null::{{ type_varchar() }} as event_id,
-            null::decimal(38, 18) as amount_usd
+            null::decimal(38, 18) as amount_usd,
+            null::{{ type_timestamptz() }} as ingested_at
         where false
     {% endif %}
 ),
@@ -53,7 +58,7 @@ billed_per_call as (
         sum(amount_usd) as billed_usd,
         count(*) as billing_rows
     from already_billed
-    where event_id is not null
+    where event_id is not null and ingested_at > {{ watermark }}
     group by event_id
 ),
 
@@ -71,7 +76,7 @@ charges as (
         occurred_at,
         ingested_at
     from usage
-    where cost_usd is not null
+    where cost_usd is not null and ingested_at > {{ watermark }}
 ),
 
 -- The charges this run bills: never billed before, or billed at another cost since (usage_logs rebuilt with

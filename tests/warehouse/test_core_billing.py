@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from tests.support.warehouse import create_raw, insert_raw, query, run_dbt
 
 CLOSED = {"closed_billing_period": "2025-02-01"}  # January and February 2025 are closed
@@ -94,3 +96,58 @@ def test_late_usage_after_close_is_an_adjustment_and_closed_invoices_do_not_chan
     run_dbt(db, "build", vars=CLOSED, full_refresh=True)
     assert query(db, INVOICE_SQL) == [january, february, march]
     assert query(db, "select count(*) from core.usage_logs") == [(5,)]
+
+
+def _build_ledger(db: Path) -> None:
+    """core.billing_events and what it is built from, seeds included, without tests (they need the rest)."""
+    run_dbt(
+        db, "build", select=["+billing_events"], extra=["--exclude", "resource_type:test", "resource_type:unit_test"]
+    )
+
+
+def _compiled_billing(db: Path) -> str:
+    """The SQL dbt compiled for core.billing_events in its last invocation on `db` (run_dbt's work dir)."""
+    return next((db.parent / f"dbt_{db.stem}" / "target" / "compiled").rglob("billing_events.sql")).read_text()
+
+
+def test_incremental_billing_compares_new_calls_unless_usage_logs_was_repriced(tmp_path: Path) -> None:
+    db = create_raw(tmp_path / "build.duckdb")
+    insert_raw(
+        db,
+        "usage_events",
+        [call("j1", "2025-01-29T10:00:00Z", "0.002", "m1"), call("f1", "2025-02-14T15:00:00Z", "2.000", "m2")],
+        ingested_at="2025-02-28T23:00:00Z",
+    )
+    _build_ledger(db)
+
+    # 1. A new call: the billed calls add up to usage_logs, so only the calls loaded after the newest billed call
+    #    (2025-02-28 23:00) are compared, and the new one is billed.
+    insert_raw(
+        db, "usage_events", [call("m1", "2025-03-09T08:00:00Z", "0.5", "m3")], ingested_at="2025-03-10T12:00:00Z"
+    )
+    _build_ledger(db)
+    assert "ingested_at > '2025-02-28 23:00:00+00'::timestamptz" in _compiled_billing(db)
+    ledger = "select billing_event_id, billing_period::varchar, amount_usd from core.billing_events order by 1"
+    assert query(db, ledger) == [
+        ("usage:f1", "2025-02-01", Decimal("2.000")),
+        ("usage:j1", "2025-01-01", Decimal("0.002")),
+        ("usage:m1", "2025-03-01", Decimal("0.5")),
+    ]
+
+    # 2. usage_logs re-priced f1 outside this invocation (as `dbt run -s usage_logs --full-refresh` after a price
+    #    correction would): the billed calls no longer add up, so the next run compares every priced call and
+    #    bills the 0.75 difference as f1's second billing row, in February (no period is closed).
+    with duckdb.connect(str(db)) as con:
+        con.execute("update core.usage_logs set cost_usd = 2.75 where event_id = 'f1'")
+    _build_ledger(db)
+    assert "ingested_at > '-infinity'::timestamptz" in _compiled_billing(db)
+    assert query(db, ledger) == [
+        ("adjustment:f1:2", "2025-02-01", Decimal("0.750")),
+        ("usage:f1", "2025-02-01", Decimal("2.000")),
+        ("usage:j1", "2025-01-01", Decimal("0.002")),
+        ("usage:m1", "2025-03-01", Decimal("0.5")),
+    ]
+
+    # 3. Now they add up again: the next run is back to the new calls only.
+    _build_ledger(db)
+    assert "ingested_at > '2025-03-10 12:00:00+00'::timestamptz" in _compiled_billing(db)
