@@ -52,7 +52,7 @@ def dbt_invocation(
     `work_dir` (so concurrent runs on other build files never share dbt's state).
 
     partial_parse=True reuses the parse the previous invocation saved in `work_dir` (right after a full
-    parse with the same vars, as for source freshness after the build, it is current and saves the parse).
+    parse with the same vars it is current and saves the parse).
     spark_dir: build on the spark target, its warehouse there (docs/spark.md); the raw layer is read from it.
     extra_env: more environment variables for dbt (e.g. state.TESTED_THROUGH_ENV)."""
     command = [

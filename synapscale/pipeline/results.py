@@ -1,19 +1,17 @@
-"""What a dbt invocation left behind: run_results.json (what was built and tested) and sources.json (source
-freshness), read into the figures run history keeps."""
+"""What a dbt invocation left behind, read into the figures run history keeps: run_results.json (what was built
+and tested), and the raw tables' source freshness by the rules manifest.json declares (`measure_freshness`)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 BUILT_TYPES = ("model", "seed", "snapshot")
 TEST_TYPES = ("test", "unit_test")
 FAILED = ("error", "fail", "runtime error")
-# dbt reports a source with no rows as max_loaded_at 0001-01-01; it is empty, not 2000 years stale.
-EMPTY_SOURCE_YEAR = 1
 FRESHNESS_ORDER = ("empty", "pass", "warn", "error", "runtime error")
 
 
@@ -124,28 +122,36 @@ def _hours(criterion: dict[str, Any] | None) -> float | None:
     return float(criterion["count"]) * per
 
 
-def read_freshness(path: Path) -> Freshness | None:
-    """The freshness results of sources.json; None when it is missing or unreadable."""
+def measure_freshness(con: Any, manifest: Path, now: datetime) -> Freshness | None:
+    """dbt's source freshness of the raw tables, without starting dbt again (a second process, its start-up and
+    parse, cost more than the queries): each source the manifest gives a loaded_at_field and a threshold (its
+    freshness filter too), its newest loaded_at read on `con`, aged to `now` by dbt's rule. A table with no rows
+    is 'empty', not stale. None when the manifest is missing or unreadable."""
     try:
-        results = json.loads(path.read_text())["results"]
+        sources = json.loads(manifest.read_text())["sources"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    sources = []
-    for result in results:
-        max_loaded = result.get("max_loaded_at")
-        empty = bool(max_loaded) and _parse_time(max_loaded).year == EMPTY_SOURCE_YEAR
-        criteria = result.get("criteria") or {}
-        sources.append(
+    measured = []
+    for unique_id, source in sorted(sources.items()):
+        rules, loaded_at = source.get("freshness") or {}, source.get("loaded_at_field")
+        warn, error = _hours(rules.get("warn_after")), _hours(rules.get("error_after"))
+        if not loaded_at or (warn is None and error is None):
+            continue  # dbt checks only the sources with a threshold
+        sql = f'select max({loaded_at}) from "{source["schema"]}"."{source["identifier"]}"'
+        (newest,) = con.execute(sql + (f" where {rules['filter']}" if rules.get("filter") else "")).fetchone()
+        if newest is not None and newest.tzinfo is None:  # a plain TIMESTAMP is UTC, as dbt takes it
+            newest = newest.replace(tzinfo=UTC)
+        measured.append(
             {
-                "table": result["unique_id"].rsplit(".", 1)[-1],
-                "status": "empty" if empty else str(result.get("status")),
-                "max_loaded_at": None if empty else max_loaded,
-                "age_hours": None if empty else (result.get("max_loaded_at_time_ago_in_s") or 0) / 3600,
-                "warn_after_hours": _hours(criteria.get("warn_after")),
-                "error_after_hours": _hours(criteria.get("error_after")),
+                "table": unique_id.rsplit(".", 1)[-1],
+                "status": "empty" if newest is None else "pending",
+                "max_loaded_at": None if newest is None else newest.isoformat(),
+                "age_hours": None,
+                "warn_after_hours": warn,
+                "error_after_hours": error,
             }
         )
-    return Freshness(status=_worst(sources), sources=sources)
+    return _aged(measured, now)
 
 
 def _worst(sources: list[dict[str, Any]]) -> str:
@@ -156,17 +162,24 @@ def _worst(sources: list[dict[str, Any]]) -> str:
 
 def aged_freshness(recorded: str | None, now: datetime) -> Freshness | None:
     """The freshness of the same raw data and thresholds as a recorded result (run_history.freshness), at `now`:
-    each source's newest load is as recorded, only its age moved (dbt's rule: error past error_after, else warn
-    past warn_after). None when there is no usable record (then dbt has to compute it)."""
+    each source's newest load is as recorded, only its age moved. None when there is no usable record (then it
+    is measured)."""
     try:
         sources = [dict(source) for source in json.loads(recorded or "")]
     except (ValueError, TypeError):
         return None
+    usable = ("empty", "pass", "warn", "error")
+    if any(s.get("status") not in usable or (s["status"] != "empty" and not s.get("max_loaded_at")) for s in sources):
+        return None
+    return _aged(sources, now)
+
+
+def _aged(sources: list[dict[str, Any]], now: datetime) -> Freshness:
+    """Each non-empty source's age at `now` and dbt's status for it: error past error_after, else warn past
+    warn_after, else pass."""
     for source in sources:
-        if source.get("status") == "empty":
+        if source["status"] == "empty":
             continue
-        if source.get("status") not in ("pass", "warn", "error") or not source.get("max_loaded_at"):
-            return None
         age = (now - _parse_time(source["max_loaded_at"])).total_seconds() / 3600
         warn, error = source.get("warn_after_hours"), source.get("error_after_hours")
         source["age_hours"] = age

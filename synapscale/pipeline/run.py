@@ -43,11 +43,10 @@ from synapscale.alerts.deliver import deliver_published
 from synapscale.errors import EXIT_FAILED, EXIT_OK, StepFailed, UserError
 from synapscale.ops import history
 from synapscale.pipeline.build import run_build
-from synapscale.pipeline.dbt import call_dbt
 from synapscale.pipeline.diagnose import with_advice
 from synapscale.pipeline.lock import RECORDED_COMMANDS, RunLock, run_lock
 from synapscale.pipeline.publish import Publication, publish
-from synapscale.pipeline.results import Freshness, aged_freshness, read_freshness
+from synapscale.pipeline.results import Freshness, aged_freshness, measure_freshness
 from synapscale.pipeline.verify import verify_tested
 from synapscale.settings import Settings
 
@@ -132,7 +131,7 @@ class _Job:
                 return self.execute_spark(full_refresh)
             self.build(full_refresh)
             self.checkpoint("built")
-            self.non_fatal("dbt source freshness", self.freshness)
+            self.non_fatal("source freshness", self.freshness)
             self.checkpoint("freshness_checked")
             self.publish()
             self.checkpoint("published")
@@ -299,32 +298,26 @@ class _Job:
         )
 
     def freshness(self) -> None:
-        """dbt source freshness on the raw tables, recorded; stale tables are warnings, never failures. After a
-        skipped build the raw data and the thresholds are the ones the last result saw: only the ages move, so it
-        is that result aged to now (results.aged_freshness), without starting dbt."""
-        self.enter("dbt source freshness")
+        """Source freshness of the raw tables by the thresholds dbt's sources declare, recorded; stale tables are
+        warnings, never failures. Measured on the build file with the manifest the build just wrote
+        (results.measure_freshness: no second dbt process). After a skipped build the raw data and the thresholds
+        are the ones the last result saw: only the ages move, so it is that result aged to now."""
+        self.enter("source freshness")
         began = time.monotonic()
         values: dict[str, Any] = {}
         result: Freshness | None = None
         if self.build_skipped:
             result = aged_freshness(history.last_freshness(self.settings.build_db, self.run_id), history.now())
         if result is None:
-            sources_json = self.settings.dbt_work_dir / "target" / "sources.json"
-            sources_json.unlink(missing_ok=True)
-            code = call_dbt(
-                self.settings,
-                ["source", "freshness"],
-                progress=self.progress,
-                partial_parse=True,  # the build just parsed the project with the same vars
-            )
-            result = read_freshness(sources_json)
+            manifest = self.settings.dbt_work_dir / "target" / "manifest.json"
+            with history.connect(self.settings.build_db, read_only=True) as con:
+                result = measure_freshness(con, manifest, history.now())
             if result is None:
                 self.record({"freshness_seconds": time.monotonic() - began, "freshness_status": "failed to run"})
-                log = self.settings.dbt_work_dir / "logs" / "dbt.log"
-                raise StepFailed("dbt source freshness", f"exit code {code}, no sources.json; see {log}")
+                raise StepFailed("source freshness", f"cannot read {manifest}; the next `synapscale run` writes it")
         values["freshness_seconds"] = time.monotonic() - began
         self.record({**values, "freshness_status": result.status, "freshness": json.dumps(result.sources)})
-        empty = " (empty: nothing landed yet, which dbt logs as ERROR STALE)" if "empty" in result.summary() else ""
+        empty = " (empty: nothing landed yet)" if "empty" in result.summary() else ""
         self.progress(f"  source freshness: {result.summary()}{empty}")
         for warning in result.warnings():
             self.progress(f"  stale: {warning}")
