@@ -52,10 +52,7 @@
             from billed, priced
             where billed.calls = priced.calls and billed.usd = priced.usd
         {%- endset -%}
-        {%- set rows = run_query(sql).columns[0].values() -%}
-        {%- if rows | length == 1 and rows[0] is not none -%}
-            {{- return("'" ~ rows[0] ~ "'::" ~ type_timestamptz()) -}}
-        {%- endif -%}
+        {{- return(queried_timestamp(sql)) -}}
     {%- endif -%}
     {{- return(timestamp_min()) -}}
 {%- endmacro %}

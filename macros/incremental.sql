@@ -86,10 +86,17 @@ touched_slices as (
     full build or when the model is empty. -#}
 {% macro loaded_watermark(column) -%}
     {%- if execute and is_incremental() -%}
-        {%- set newest = run_query('select ' ~ as_text('max(' ~ column ~ ')') ~ ' from ' ~ this).columns[0].values()[0] -%}
-        {%- if newest is not none -%}
-            {{- return("'" ~ newest ~ "'::" ~ type_timestamptz()) -}}
-        {%- endif -%}
+        {{- return(queried_timestamp('select ' ~ as_text('max(' ~ column ~ ')') ~ ' from ' ~ this)) -}}
+    {%- endif -%}
+    {{- return(timestamp_min()) -}}
+{%- endmacro %}
+
+{#- The timestamp (as text) that `sql` returns, as a timestamptz literal: its one value, or before any real one
+    when it returns no row or null. -#}
+{% macro queried_timestamp(sql) -%}
+    {%- set values = run_query(sql).columns[0].values() -%}
+    {%- if values | length == 1 and values[0] is not none -%}
+        {{- return("'" ~ values[0] ~ "'::" ~ type_timestamptz()) -}}
     {%- endif -%}
     {{- return(timestamp_min()) -}}
 {%- endmacro %}
@@ -132,10 +139,7 @@ touched_slices as (
         {%- if state is not none -%}
             {%- set sql = 'select ' ~ as_text('max(watermark)') ~ ' from ' ~ state
                 ~ " where model_name = '" ~ this.identifier ~ "' and source_name = '" ~ source ~ "'" -%}
-            {%- set newest = run_query(sql).columns[0].values()[0] -%}
-            {%- if newest is not none -%}
-                {{- return("'" ~ newest ~ "'::" ~ type_timestamptz()) -}}
-            {%- endif -%}
+            {{- return(queried_timestamp(sql)) -}}
         {%- endif -%}
     {%- endif -%}
     {{- return(timestamp_min()) -}}

@@ -12,7 +12,7 @@ from typing import Any
 BUILT_TYPES = ("model", "seed", "snapshot")
 TEST_TYPES = ("test", "unit_test")
 FAILED = ("error", "fail", "runtime error")
-FRESHNESS_ORDER = ("empty", "pass", "warn", "error", "runtime error")
+FRESHNESS_ORDER = ("empty", "pass", "warn", "error")
 
 
 @dataclass(frozen=True)
@@ -97,18 +97,14 @@ class Freshness:
         return ", ".join(f"raw.{s['table']} {s['status']}" for s in self.sources)
 
     def warnings(self) -> list[str]:
-        """One line per raw table past a threshold, or whose freshness dbt could not compute."""
-        lines = []
-        for source in self.sources:
-            if source["status"] in ("warn", "error"):
-                lines.append(
-                    f"raw.{source['table']} is {source['status']}: newest row ingested {source['age_hours']:.1f} h "
-                    f"ago (warn after {_limit(source['warn_after_hours'])}, error after "
-                    f"{_limit(source['error_after_hours'])}); check the feed"
-                )
-            elif source["status"] not in ("pass", "empty"):
-                lines.append(f"raw.{source['table']}: dbt could not compute its freshness ({source['status']})")
-        return lines
+        """One line per raw table past a threshold."""
+        return [
+            f"raw.{source['table']} is {source['status']}: newest row ingested {source['age_hours']:.1f} h ago "
+            f"(warn after {_limit(source['warn_after_hours'])}, error after {_limit(source['error_after_hours'])}); "
+            "check the feed"
+            for source in self.sources
+            if source["status"] in ("warn", "error")
+        ]
 
 
 def _limit(hours: float | None) -> str:
@@ -168,8 +164,10 @@ def aged_freshness(recorded: str | None, now: datetime) -> Freshness | None:
         sources = [dict(source) for source in json.loads(recorded or "")]
     except (ValueError, TypeError):
         return None
-    usable = ("empty", "pass", "warn", "error")
-    if any(s.get("status") not in usable or (s["status"] != "empty" and not s.get("max_loaded_at")) for s in sources):
+    if any(
+        s.get("status") not in FRESHNESS_ORDER or (s["status"] != "empty" and not s.get("max_loaded_at"))
+        for s in sources
+    ):
         return None
     return _aged(sources, now)
 

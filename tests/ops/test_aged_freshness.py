@@ -41,7 +41,7 @@ def test_only_the_ages_move() -> None:
     assert aged.status == "error"
 
 
-def test_no_usable_record_means_dbt_computes_it() -> None:
+def test_no_usable_record_means_it_is_measured() -> None:
     assert aged_freshness(None, NOW) is None
     assert aged_freshness("not json", NOW) is None
     assert aged_freshness(json.dumps([_source("usage_events", "runtime error", 1.0)]), NOW) is None
