@@ -32,6 +32,9 @@ class GeneratorConfig:
     # 0: the data set itself. k >= 1: the k-th daily landing after it (see batch.py): `events` new events dated on
     # day last_day + k (late_rate of them dated 1-5 days earlier), by the same workspaces and users.
     batch: int = 0
+    # Which part of a data set drawn in parts (dataset.py, PART_EVENTS): part 0 is the only one of a data set of
+    # up to PART_EVENTS events; every part has a generator and ids of its own.
+    part: int = 0
 
     @property
     def last_day(self) -> date:
@@ -40,12 +43,12 @@ class GeneratorConfig:
     @property
     def id_token(self) -> str:
         """What the event, message, conversation and feedback ids of this data set start with after their prefix
-        (`evt_s7_0000000001`), so data sets of different seeds or batches never share an id. Empty for the
-        default data set (seed 42, batch 0), which keeps the ids it was published with. Workspace and user ids
-        carry no token: they name the same workspaces and users in every data set."""
-        if self.seed == DEFAULT_SEED and self.batch == 0:
+        (`evt_s7_0000000001`), so data sets of different seeds or batches, and the parts of one, never share an
+        id. Empty for the default data set (seed 42, batch 0, part 0), which keeps the ids it was published with.
+        Workspace and user ids carry no token: they name the same workspaces and users in every data set."""
+        if self.seed == DEFAULT_SEED and self.batch == 0 and self.part == 0:
             return ""
-        return f"s{self.seed}" + (f"b{self.batch}" if self.batch else "") + "_"
+        return f"s{self.seed}" + (f"b{self.batch}" if self.batch else "") + (f"p{self.part}" if self.part else "") + "_"
 
     @property
     def first_day(self) -> date:

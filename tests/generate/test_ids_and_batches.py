@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from ingest.load import ingest_paths
+from synapscale.errors import UserError
 from synapscale.generate import GeneratorConfig, write_dataset
 from tests.support.ingest import query, quiet
 
@@ -80,3 +82,39 @@ def test_batches_are_deterministic_and_distinct(tmp_path: Path) -> None:
     assert [f.read_bytes() for f in one] == [f.read_bytes() for f in again]
     assert not set(_read(one, "usage_")["event_id"]) & set(_read(two, "usage_")["event_id"])
     assert _read(two, "usage_")["occurred_at"].dt.date().max() == date(2025, 4, 2)
+
+
+def test_a_large_data_set_is_drawn_in_parts_with_ids_of_their_own(tmp_path: Path) -> None:
+    # 6,000 events in parts of at most 2,500: three parts of 2,000 (what PART_EVENTS does to 100M events)
+    files = write_dataset(GeneratorConfig(**SMALL, seed=5, late_rate=0.1), tmp_path, part_events=2_500)
+    names = {f.name for f in files}
+    assert {"feedback_part0.parquet", "feedback_part1.parquet", "feedback_part2.parquet"} <= names
+    assert {"workspaces.parquet", "users.parquet"} <= names  # the tenants are drawn once
+    assert not {n for n in names if n.startswith(("usage_", "feedback")) and "_part" not in n}
+    usage = _read(files, "usage_")
+    assert usage.height == 6_000 and usage["event_id"].n_unique() == 6_000
+    assert usage["message_id"].n_unique() == 6_000
+    for part, token in enumerate(("evt_s5_", "evt_s5p1_", "evt_s5p2_")):
+        drawn = _read([f for f in files if f"_part{part}." in f.name], "usage_")
+        assert drawn.height == 2_000 and drawn["event_id"].str.starts_with(token).all()
+        # each part spans the whole range, by the same tenants
+        assert drawn["occurred_at"].dt.date().max() == GeneratorConfig(**SMALL).last_day
+        assert set(drawn["workspace_id"]) <= set(pl.read_parquet(tmp_path / "workspaces.parquet")["workspace_id"])
+    conversations = usage.group_by("conversation_id").agg(pl.col("event_id").str.slice(0, 8).n_unique())
+    assert (conversations["event_id"] == 1).all()  # no conversation id is shared by two parts
+    feedback = _read(files, "feedback")
+    by_part = [
+        set(_read([f for f in files if f.name == f"feedback_part{p}.parquet"], "feedback")["feedback_id"])
+        for p in range(3)
+    ]
+    assert not (by_part[0] & by_part[1]) | (by_part[1] & by_part[2]) | (by_part[0] & by_part[2])
+    assert set(feedback["message_id"]) <= set(usage["message_id"])
+    db = tmp_path / "build.duckdb"
+    report = ingest_paths(db, [tmp_path], progress=quiet)
+    assert report.ok and sum(f.duplicates for f in report.files) == 0
+    assert query(db, "select count(*) from raw.usage_events")[0][0] == 6_000
+
+
+def test_churn_is_not_drawn_over_parts(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="at most 2,500 events with --churn-rate"):
+        write_dataset(GeneratorConfig(**SMALL, churn_rate=0.2), tmp_path, part_events=2_500)
