@@ -7,14 +7,20 @@
     p95, p99, read by model_performance) over successful calls with a value; output
     tokens per second = output tokens / latency seconds, both summed over successful calls with a latency > 0
     (latency summed at microsecond precision, so the figure does not depend on summation order). -#}
+{#- The percentiles of latency and time to first token the performance marts carry (latency_p50_ms, ...): the
+    order of the lists performance_measures computes and model_performance reads. -#}
+{% macro performance_percentiles() %}{{ return([50, 95, 99]) }}{% endmacro %}
+
 {% macro performance_measures() -%}
+    {%- set fractions = [] -%}
+    {%- for q in performance_percentiles() -%}{%- do fractions.append(q / 100) -%}{%- endfor -%}
     count(*) as calls,
     count(*) filter (where status = 'success') as success_calls,
     count(*) filter (where status = 'error') as error_calls,
     count(*) filter (where cost_status <> 'unpriced') as priced_calls,
     count(*) filter (where cost_status <> 'unpriced' and status = 'success') as priced_success_calls,
-    {{ percentiles_cont("case when status = 'success' then latency_ms end", [0.5, 0.95, 0.99]) }} as latency_percentiles,
-    {{ percentiles_cont("case when status = 'success' then time_to_first_token_ms end", [0.5, 0.95, 0.99]) }}
+    {{ percentiles_cont("case when status = 'success' then latency_ms end", fractions) }} as latency_percentiles,
+    {{ percentiles_cont("case when status = 'success' then time_to_first_token_ms end", fractions) }}
         as time_to_first_token_percentiles,
     sum(output_tokens) filter (where status = 'success' and latency_ms > 0) as timed_output_tokens,
     sum(latency_ms::decimal(38, 3)) filter (where status = 'success' and latency_ms > 0) as timed_latency_ms,
@@ -93,11 +99,10 @@ final as (
         success_calls::bigint as success_calls,
         error_calls::bigint as error_calls,
         {{ ratio('error_calls', 'calls') }} as error_rate,
-        {%- for q in [50, 95, 99] %}
-        {{ list_item('latency_percentiles', loop.index) }} as latency_p{{ q }}_ms,
+        {%- for measure in ['latency', 'time_to_first_token'] %}
+        {%- for q in performance_percentiles() %}
+        {{ list_item(measure ~ '_percentiles', loop.index) }} as {{ measure }}_p{{ q }}_ms,
         {%- endfor %}
-        {%- for q in [50, 95, 99] %}
-        {{ list_item('time_to_first_token_percentiles', loop.index) }} as time_to_first_token_p{{ q }}_ms,
         {%- endfor %}
         {{ ratio('timed_output_tokens * 1000', 'timed_latency_ms') }} as output_tokens_per_second,
         input_tokens::bigint as input_tokens,
