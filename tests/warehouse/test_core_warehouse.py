@@ -306,3 +306,36 @@ def test_dimensions_take_latest_snapshot_and_cover_event_only_entities(full_buil
         ("c2", "gpt-4o-mini", 2, Decimal("0.0017")),  # e03 0.0007 + e05 0.001
         ("c3", "gpt-4o", 1, Decimal("0.005")),
     ]
+
+
+def test_copies_that_got_past_ingest_keep_the_first_ingested_version(tmp_path: Path) -> None:
+    """dbt's own de-duplication (macros/usage.sql, first_ingested_calls), on a full build and on an incremental
+    run: rows written straight into raw (ingest would have skipped the copies) with ids repeated across loads
+    and within one load. Each id keeps the copy of the earliest ingest, then the earlier line; ids seen once
+    pass untouched. Without data tests, because the staging unique test would (rightly) stop the build."""
+    first = [
+        call("d1", "2025-03-01T10:00:00Z", "w1", "u1", "gpt-4o", "0.1"),
+        call("d2", "2025-03-01T11:00:00Z", "w1", "u1", "gpt-4o", "0.2"),
+    ]
+    second = [
+        call("d1", "2025-03-01T10:00:00Z", "w1", "u1", "gpt-4o", "9.1"),  # a later load's copy: loses
+        call("d3", "2025-03-02T10:00:00Z", "w1", "u1", "gpt-4o", "0.3"),  # line 2 of this load: wins
+        call("d3", "2025-03-02T10:00:00Z", "w1", "u1", "gpt-4o", "9.3"),  # line 3: loses
+        call("d4", "2025-03-02T11:00:00Z", "w1", "u1", "gpt-4o", "0.4"),
+    ]
+    expected = [("d1", Decimal("0.1")), ("d2", Decimal("0.2")), ("d3", Decimal("0.3")), ("d4", Decimal("0.4"))]
+    usage = "select event_id, provider_cost_usd from core.usage_logs order by event_id"
+    build = {"select": ["+usage_logs"], "extra": ["--exclude", "test_type:data", "resource_type:unit_test"]}
+
+    full = create_raw(tmp_path / "full" / "build.duckdb")
+    insert_raw(full, "usage_events", first, ingested_at="2025-03-01T12:00:00Z", load_id="load-1")
+    insert_raw(full, "usage_events", second, ingested_at="2025-03-02T12:00:00Z", load_id="load-2")
+    run_dbt(full, "build", **build)
+    assert query(full, usage) == expected
+
+    incremental = create_raw(tmp_path / "incremental" / "build.duckdb")
+    insert_raw(incremental, "usage_events", first, ingested_at="2025-03-01T12:00:00Z", load_id="load-1")
+    run_dbt(incremental, "build", **build)
+    insert_raw(incremental, "usage_events", second, ingested_at="2025-03-02T12:00:00Z", load_id="load-2")
+    run_dbt(incremental, "build", **build)
+    assert query(incremental, usage) == expected
